@@ -1,0 +1,118 @@
+# mk/build.mk: compiles the library, programs, tests, fuzzers and benchmarks (run via Makefile).
+TOP := $(abspath .)
+include config.mk
+
+B ?= build
+
+WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wimplicit-fallthrough \
+	-Wundef -Wwrite-strings
+HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+	-fcf-protection -fPIE
+LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+
+ifeq ($(SANITIZE),yes)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+ifeq ($(FUZZ),yes)
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DMP_FUZZING
+endif
+
+CFLAGS = -std=gnu11 $(CONFIGURED_CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS) \
+	-I. $(DEP_CFLAGS) -MMD -MP
+LDFLAGS = $(LDHARDEN) $(SANFLAGS)
+LIBS = $(CRYPTO_LIBS)
+
+# ---- the common library -------------------------------------------------
+COMMON_SRCS := $(wildcard common/*.c common/*/*.c)
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/obj/%.o)
+LIBCOMMON := $(B)/libmpcommon.a
+
+# ---- programs -----------------------------------------------------------
+KEYGEN_SRCS := $(wildcard keygen/*.c)
+PROGRAMS :=
+ifneq ($(KEYGEN_SRCS),)
+PROGRAMS += $(B)/bin/mp-keygen
+endif
+
+# ---- tests, fuzzers, benchmarks -----------------------------------------
+UNIT_SRCS := $(wildcard regress/unittests/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:regress/unittests/%.c=$(B)/tests/%)
+TESTVEC_OBJ := $(B)/obj/regress/unittests/testvec.o
+FUZZ_SRCS := $(wildcard regress/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:regress/fuzz/%.c=$(B)/fuzz/%)
+BENCH_SRCS := $(wildcard regress/bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:regress/bench/%.c=$(B)/bench/%)
+
+ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(TESTVEC_OBJ) \
+	$(UNIT_SRCS:%.c=$(B)/obj/%.o) $(BENCH_SRCS:%.c=$(B)/obj/%.o) \
+	$(FUZZ_SRCS:%.c=$(B)/obj/%.o)
+
+.PHONY: all check unittests demo fuzzers fuzz fuzz-smoke bench install \
+	check-sanitizers check-clang
+.DELETE_ON_ERROR:
+
+all: $(LIBCOMMON) $(PROGRAMS)
+
+$(B)/obj/%.o: %.c config.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/regress/%.o: CFLAGS += $(TEST_CFLAGS)
+
+$(LIBCOMMON): $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/bin/mp-keygen: $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(TESTVEC_OBJ) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS) $(JANSSON_LIBS)
+
+$(B)/bench/%: $(B)/obj/regress/bench/%.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/fuzz/%: $(B)/obj/regress/fuzz/%.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# ---- running ------------------------------------------------------------
+export MP_VECTORS_DIR := $(VECTORS_DIR)
+export MP_BUILD_DIR := $(abspath $(B))
+
+unittests: all $(UNIT_BINS)
+	@sh regress/run-unittests $(UNIT_BINS)
+
+check: unittests
+
+check-sanitizers:
+	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/sanitize SANITIZE=yes check
+
+check-clang:
+	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/clang CC=clang all $(UNIT_SRCS:regress/unittests/%.c=build/clang/tests/%) $(BENCH_SRCS:regress/bench/%.c=build/clang/bench/%)
+
+fuzzers: $(FUZZ_BINS)
+
+fuzz:
+	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/fuzz CC=clang FUZZ=yes fuzzers
+
+fuzz-smoke: fuzz
+	@sh regress/fuzz/run-smoke build/fuzz/fuzz
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+demo: all
+	@sh scripts/demo $(B)
+
+install: all
+	install -d $(DESTDIR)$(bindir)
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)
+
+-include $(ALL_OBJS:.o=.d)

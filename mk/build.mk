@@ -19,7 +19,7 @@ SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 	-fno-omit-frame-pointer -DMP_FUZZING
 endif
 
-CFLAGS = -std=gnu11 $(CONFIGURED_CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS) \
+CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CONFIGURED_CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS) \
 	-I. $(DEP_CFLAGS) -MMD -MP
 LDFLAGS = $(LDHARDEN) $(SANFLAGS)
 LIBS = $(CRYPTO_LIBS)
@@ -49,7 +49,7 @@ ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(TESTVEC_OBJ) \
 	$(UNIT_SRCS:%.c=$(B)/obj/%.o) $(BENCH_SRCS:%.c=$(B)/obj/%.o) \
 	$(FUZZ_SRCS:%.c=$(B)/obj/%.o)
 
-.PHONY: all check unittests demo fuzzers fuzz fuzz-smoke bench install \
+.PHONY: all check unittests regress demo fuzzers fuzz fuzz-smoke bench install \
 	check-sanitizers check-clang
 .DELETE_ON_ERROR:
 
@@ -89,7 +89,11 @@ export MP_BUILD_DIR := $(abspath $(B))
 unittests: all $(UNIT_BINS)
 	@sh regress/run-unittests $(UNIT_BINS)
 
-check: unittests
+regress: all
+	@sh regress/run-regress
+
+check: all $(UNIT_BINS)
+	@sh regress/run-all $(UNIT_BINS)
 
 check-sanitizers:
 	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/sanitize SANITIZE=yes check

@@ -50,7 +50,7 @@ ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(TESTVEC_OBJ) \
 	$(FUZZ_SRCS:%.c=$(B)/obj/%.o)
 
 .PHONY: all check unittests regress demo fuzzers fuzz fuzz-smoke bench install \
-	check-sanitizers check-clang
+	check-sanitizers check-clang need-clang
 .DELETE_ON_ERROR:
 
 all: $(LIBCOMMON) $(PROGRAMS)
@@ -98,13 +98,16 @@ check: all $(UNIT_BINS)
 check-sanitizers:
 	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/sanitize SANITIZE=yes check
 
-check-clang:
-	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/clang CC=clang all $(UNIT_SRCS:regress/unittests/%.c=build/clang/tests/%) $(BENCH_SRCS:regress/bench/%.c=build/clang/bench/%)
+need-clang:
+	@test -n "$(CLANG)" || { echo "clang not found: install the Debian package clang (scripts/install-deps)"; exit 1; }
+
+check-clang: need-clang
+	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/clang CC=$(CLANG) $(BENCH_SRCS:regress/bench/%.c=build/clang/bench/%) unittests
 
 fuzzers: $(FUZZ_BINS)
 
-fuzz:
-	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/fuzz CC=clang FUZZ=yes fuzzers
+fuzz: need-clang
+	+@$(MAKE) --no-print-directory -f mk/build.mk B=build/fuzz CC=$(CLANG) FUZZ=yes fuzzers
 
 fuzz-smoke: fuzz
 	@sh regress/fuzz/run-smoke build/fuzz/fuzz

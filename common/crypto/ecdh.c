@@ -1,6 +1,4 @@
 /* ecdh.c: raw X25519 (libsodium) and P-256/P-384 ECDH (OpenSSL EVP) with strict public-value checks. */
-#include <string.h>
-
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -8,6 +6,7 @@
 #include <sodium.h>
 
 #include "common/err.h"
+#include "common/crypto/ec.h"
 #include "common/secmem.h"
 #include "common/crypto/ecdh.h"
 #include "common/crypto/random.h"
@@ -52,42 +51,6 @@ size_t
 ecdh_secret_len(enum ecdh_curve c)
 {
 	return ecdh_priv_len(c);
-}
-
-/*
- * An EC key of the named group from a public point and/or a private scalar
- * (a BIGNUM in secure memory, so the parameter block holding it is cleared
- * when freed). The import decodes the point, which refuses coordinates
- * that are out of range or off the curve. NULL on failure.
- */
-static EVP_PKEY *
-ec_import(const char *group, const uint8_t *pub, size_t pub_len,
-    const BIGNUM *priv)
-{
-	OSSL_PARAM_BLD *bld;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
-	EVP_PKEY *pkey = NULL;
-	int sel = priv != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
-
-	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
-		return NULL;
-	if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-	    group, 0) != 1 ||
-	    (pub != NULL && OSSL_PARAM_BLD_push_octet_string(bld,
-	    OSSL_PKEY_PARAM_PUB_KEY, pub, pub_len) != 1) ||
-	    (priv != NULL && OSSL_PARAM_BLD_push_BN(bld,
-	    OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1) ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
-		goto out;
-	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) != NULL &&
-	    EVP_PKEY_fromdata_init(ctx) == 1)
-		(void)EVP_PKEY_fromdata(ctx, &pkey, sel, params);
-out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	return pkey;
 }
 
 /* The peer's point: exactly 0x04||X||Y of the curve's size, on the curve. */
@@ -160,8 +123,8 @@ nist_derive_keys(enum ecdh_curve c, EVP_PKEY *ours, EVP_PKEY *theirs,
 
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, ours, NULL)) == NULL)
 		return MP_ERR_ALLOC;
-	if (EVP_PKEY_private_check(ctx) != 1)
-		r = MP_ERR_INVALID_KEY;		/* scalar not in [1, n-1] */
+	if (EVP_PKEY_private_check(ctx) != 1)	/* scalar in [1, n-1] */
+		r = MP_ERR_INVALID_KEY;
 	else if (EVP_PKEY_derive_init(ctx) != 1)
 		r = MP_ERR_LIBCRYPTO;
 	else if (EVP_PKEY_derive_set_peer_ex(ctx, theirs, 1) != 1)

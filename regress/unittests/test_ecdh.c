@@ -12,9 +12,10 @@
 #include "common/crypto/random.h"
 #include "testvec.h"
 
-#define X25519_FILE	"wycheproof/testvectors_v1/x25519_test.json"
-#define P256_FILE	"wycheproof/testvectors_v1/ecdh_secp256r1_ecpoint_test.json"
-#define P384_FILE	"wycheproof/testvectors_v1/ecdh_secp384r1_ecpoint_test.json"
+#define WP_DIR		"wycheproof/testvectors_v1/"
+#define X25519_FILE	WP_DIR "x25519_test.json"
+#define P256_FILE	WP_DIR "ecdh_secp256r1_ecpoint_test.json"
+#define P384_FILE	WP_DIR "ecdh_secp384r1_ecpoint_test.json"
 
 /* Group orders n, big-endian. */
 static const uint8_t p256_n[32] = {

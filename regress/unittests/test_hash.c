@@ -271,7 +271,8 @@ test_hkdf_limits(void **state)
 		assert_int_equal(hkdf(all_hashes[i], NULL, 0, a, 0, NULL, 0,
 		    a, sizeof(a)), 0);
 		assert_int_equal(hkdf(all_hashes[i], zeros,
-		    hash_len(all_hashes[i]), NULL, 0, NULL, 0, b, sizeof(b)), 0);
+		    hash_len(all_hashes[i]), NULL, 0, NULL, 0, b, sizeof(b)),
+		    0);
 		assert_memory_equal(a, b, sizeof(a));
 	}
 }

@@ -8,6 +8,7 @@
 #define GCMSIV_NONCE_BYTES	12
 #define GCMSIV_TAG_BYTES	16
 
+/* A context re-keys its AES state for every message: one thread at a time. */
 struct gcmsiv_ctx;
 
 /* Key of 16 (AES-128-GCM-SIV) or 32 bytes (AES-256-GCM-SIV). The context

@@ -144,31 +144,49 @@ reduce_clmul(__m128i lo, __m128i hi)
 	return _mm_xor_si128(hi, lo);
 }
 
-/* Add the unreduced product x h to (lo, mid, hi). */
+/* Unreduced sums of products; mid holds the Karatsuba middle terms. */
+struct clmul_sums {
+	__m128i	lo, mid, hi;
+};
+
+/* Add x h[i] to z: (x0 + x1)(h0 + h1) goes to mid, corrected later. */
 CLMUL_TARGET static inline void
-mul_acc(__m128i x, __m128i h, __m128i *lo, __m128i *mid, __m128i *hi)
+mul_acc(const struct polyval_ctx *ctx, size_t i, __m128i x,
+    struct clmul_sums *z)
 {
-	*lo = _mm_xor_si128(*lo, _mm_clmulepi64_si128(x, h, 0x00));
-	*hi = _mm_xor_si128(*hi, _mm_clmulepi64_si128(x, h, 0x11));
-	*mid = _mm_xor_si128(*mid, _mm_clmulepi64_si128(x, h, 0x01));
-	*mid = _mm_xor_si128(*mid, _mm_clmulepi64_si128(x, h, 0x10));
+	__m128i h = ld128(ctx->h[i]);
+	__m128i hx = _mm_loadl_epi64((const __m128i *)&ctx->hx[i]);
+	__m128i xx = _mm_xor_si128(x, _mm_shuffle_epi32(x, 0x4e));
+
+	z->lo = _mm_xor_si128(z->lo, _mm_clmulepi64_si128(x, h, 0x00));
+	z->hi = _mm_xor_si128(z->hi, _mm_clmulepi64_si128(x, h, 0x11));
+	z->mid = _mm_xor_si128(z->mid, _mm_clmulepi64_si128(xx, hx, 0x00));
 }
 
 CLMUL_TARGET static inline __m128i
-finish_clmul(__m128i lo, __m128i mid, __m128i hi)
+finish_clmul(const struct clmul_sums *z)
 {
-	lo = _mm_xor_si128(lo, _mm_slli_si128(mid, 8));
-	hi = _mm_xor_si128(hi, _mm_srli_si128(mid, 8));
+	__m128i mid = _mm_xor_si128(z->mid, _mm_xor_si128(z->lo, z->hi));
+	__m128i lo = _mm_xor_si128(z->lo, _mm_slli_si128(mid, 8));
+	__m128i hi = _mm_xor_si128(z->hi, _mm_srli_si128(mid, 8));
+
 	return reduce_clmul(lo, hi);
 }
 
+/* Extend h[] and hx[] to n powers by successive dot products with H. */
 CLMUL_TARGET static void
-dot_clmul(const uint64_t a[2], const uint64_t b[2], uint64_t r[2])
+powers_clmul(struct polyval_ctx *ctx, size_t n)
 {
-	__m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+	struct clmul_sums z;
+	size_t i;
 
-	mul_acc(ld128(a), ld128(b), &lo, &mid, &hi);
-	_mm_storeu_si128((__m128i *)r, finish_clmul(lo, mid, hi));
+	for (i = ctx->npowers; i < n; i++) {
+		z.lo = z.mid = z.hi = _mm_setzero_si128();
+		mul_acc(ctx, 0, ld128(ctx->h[i - 1]), &z);
+		_mm_storeu_si128((__m128i *)ctx->h[i], finish_clmul(&z));
+		ctx->hx[i] = ctx->h[i][0] ^ ctx->h[i][1];
+	}
+	ctx->npowers = n;
 }
 
 /*
@@ -177,30 +195,34 @@ dot_clmul(const uint64_t a[2], const uint64_t b[2], uint64_t r[2])
  * x^-128 factors that n successive dot products would have applied.
  */
 CLMUL_TARGET static inline __m128i
-fold_clmul(__m128i s, const uint8_t *in, size_t n, uint64_t h[][2])
+fold_clmul(const struct polyval_ctx *ctx, __m128i s, const uint8_t *in,
+    size_t n)
 {
-	__m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+	struct clmul_sums z;
 	size_t i;
 
-	s = _mm_xor_si128(s, ld128(in));
-	mul_acc(s, ld128(h[n - 1]), &lo, &mid, &hi);
+	z.lo = z.mid = z.hi = _mm_setzero_si128();
+	mul_acc(ctx, n - 1, _mm_xor_si128(s, ld128(in)), &z);
 	for (i = 1; i < n; i++)
-		mul_acc(ld128(in + POLYVAL_BLOCK_BYTES * i),
-		    ld128(h[n - 1 - i]), &lo, &mid, &hi);
-	return finish_clmul(lo, mid, hi);
+		mul_acc(ctx, n - 1 - i, ld128(in + POLYVAL_BLOCK_BYTES * i),
+		    &z);
+	return finish_clmul(&z);
 }
 
 CLMUL_TARGET static void
 blocks_clmul(struct polyval_ctx *ctx, const uint8_t *in, size_t nblocks)
 {
+	size_t need = nblocks < POLYVAL_POWERS ? nblocks : POLYVAL_POWERS;
 	__m128i s = ld128(ctx->s);
 
+	if (ctx->npowers < need)
+		powers_clmul(ctx, need);
 	for (; nblocks >= POLYVAL_POWERS; nblocks -= POLYVAL_POWERS) {
-		s = fold_clmul(s, in, POLYVAL_POWERS, ctx->h);
+		s = fold_clmul(ctx, s, in, POLYVAL_POWERS);
 		in += POLYVAL_BLOCK_BYTES * POLYVAL_POWERS;
 	}
 	if (nblocks > 0)
-		s = fold_clmul(s, in, nblocks, ctx->h);
+		s = fold_clmul(ctx, s, in, nblocks);
 	_mm_storeu_si128((__m128i *)ctx->s, s);
 }
 
@@ -210,12 +232,6 @@ cpu_has_clmul(void)
 	return __builtin_cpu_supports("pclmul") != 0;
 }
 #else
-static void
-dot_clmul(const uint64_t a[2], const uint64_t b[2], uint64_t r[2])
-{
-	dot_portable(a, b, r);
-}
-
 static void
 blocks_clmul(struct polyval_ctx *ctx, const uint8_t *in, size_t nblocks)
 {
@@ -246,16 +262,12 @@ polyval_uses_clmul(void)
 void
 polyval_init(struct polyval_ctx *ctx, const uint8_t key[POLYVAL_KEY_BYTES])
 {
-	int i;
-
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->clmul = polyval_uses_clmul();
+	ctx->s[0] = ctx->s[1] = 0;
 	ctx->h[0][0] = le64dec(key);
 	ctx->h[0][1] = le64dec(key + 8);
-	if (!ctx->clmul)
-		return;
-	for (i = 1; i < POLYVAL_POWERS; i++)
-		dot_clmul(ctx->h[i - 1], ctx->h[0], ctx->h[i]);
+	ctx->hx[0] = ctx->h[0][0] ^ ctx->h[0][1];
+	ctx->npowers = 1;
+	ctx->clmul = polyval_uses_clmul();
 }
 
 static void

@@ -13,10 +13,13 @@
 struct polyval_ctx {
 	uint64_t	s[2];			/* accumulator, little-endian words */
 	uint64_t	h[POLYVAL_POWERS][2];	/* h[i] = H^(i+1) x^(-128 i) */
+	uint64_t	hx[POLYVAL_POWERS];	/* h[i][0] ^ h[i][1] */
+	size_t		npowers;		/* valid entries of h and hx */
 	int		clmul;			/* use the instruction path */
 };
 
-void polyval_init(struct polyval_ctx *ctx, const uint8_t key[POLYVAL_KEY_BYTES]);
+void polyval_init(struct polyval_ctx *ctx,
+    const uint8_t key[POLYVAL_KEY_BYTES]);
 
 /* Absorb len bytes. A partial last block is padded with zeros, so each
  * call starts on a block boundary (as GCM-SIV pads AAD and plaintext). */

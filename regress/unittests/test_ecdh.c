@@ -17,37 +17,11 @@
 #define P256_FILE	WP_DIR "ecdh_secp256r1_ecpoint_test.json"
 #define P384_FILE	WP_DIR "ecdh_secp384r1_ecpoint_test.json"
 
-/* Group orders n, big-endian. */
-static const uint8_t p256_n[32] = {
-	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
-	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
-};
-static const uint8_t p384_n[48] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
-	0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a,
-	0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
-};
 
 static const uint8_t *
 order_of(enum ecdh_curve c)
 {
-	return c == ECDH_P256 ? p256_n : p384_n;
-}
-
-static int
-is_zero(const uint8_t *p, size_t len)
-{
-	uint8_t acc = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		acc |= p[i];
-	return acc == 0;
+	return c == ECDH_P256 ? tv_p256_order : tv_p384_order;
 }
 
 /*
@@ -70,8 +44,8 @@ x25519_case(const json_t *t, unsigned *accepted, unsigned *refused)
 
 	assert_int_equal(klen, 32);
 	r = ecdh_derive(ECDH_X25519, priv, pub, plen, secret);
-	if (slen == 32 && is_zero(shared, slen))
-		ok = r == MP_ERR_INVALID_KEY && is_zero(secret, 32);
+	if (slen == 32 && tv_is_zero(shared, slen))
+		ok = r == MP_ERR_INVALID_KEY && tv_is_zero(secret, 32);
 	else
 		ok = r == 0 && slen == 32 && memcmp(secret, shared, 32) == 0;
 	if (strcmp(tv_str(t, "result"), "acceptable") == 0)
@@ -240,7 +214,7 @@ roundtrip(enum ecdh_curve c)
 		if (c == ECDH_X25519)
 			continue;
 		assert_int_equal(pa[0], 0x04);
-		assert_false(is_zero(a, kl));
+		assert_false(tv_is_zero(a, kl));
 		assert_true(memcmp(a, order_of(c), kl) < 0);
 	}
 }
@@ -290,7 +264,7 @@ bad_peers(enum ecdh_curve c)
 	    MP_ERR_INVALID_KEY);
 	pub[0] = 0x00;
 	assert_int_not_equal(ecdh_derive(c, priv, pub, 1, secret), 0);
-	assert_true(is_zero(secret, ecdh_secret_len(c)));
+	assert_true(tv_is_zero(secret, ecdh_secret_len(c)));
 }
 
 static void
@@ -343,7 +317,7 @@ test_x25519_low_order(void **state)
 	memset(peer, 0, sizeof(peer));
 	assert_int_equal(ecdh_derive(ECDH_X25519, priv, peer, 32, secret),
 	    MP_ERR_INVALID_KEY);
-	assert_true(is_zero(secret, sizeof(secret)));
+	assert_true(tv_is_zero(secret, sizeof(secret)));
 	peer[0] = 1;
 	assert_int_equal(ecdh_derive(ECDH_X25519, priv, peer, 32, secret),
 	    MP_ERR_INVALID_KEY);

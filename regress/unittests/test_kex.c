@@ -13,6 +13,7 @@
 #include "common/crypto/kex.h"
 #include "common/crypto/mlkem.h"
 #include "common/crypto/random.h"
+#include "regress/unittests/testvec.h"
 
 /* Expected table: name, hash, client, server and secret lengths, and how
  * the messages split (ML-KEM level or 0, ECDH curve or -1). */
@@ -55,17 +56,6 @@ static size_t
 server_dh_off(const struct expect *e)
 {
 	return e->lvl != 0 ? mlkem_ct_len(e->lvl) : 0;
-}
-
-static int
-is_zero(const uint8_t *p, size_t len)
-{
-	uint8_t acc = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		acc |= p[i];
-	return acc == 0;
 }
 
 static void
@@ -131,7 +121,7 @@ test_roundtrip(void **state)
 		const struct kex_alg *alg = alg_of(&expected[i]);
 		exchange(alg, cmsg, smsg, s1);
 		exchange(alg, cmsg, smsg, s2);
-		assert_false(is_zero(s1, alg->secret_len));
+		assert_false(tv_is_zero(s1, alg->secret_len));
 		assert_memory_not_equal(s1, s2, alg->secret_len);
 	}
 }
@@ -261,13 +251,13 @@ bad_point(const struct expect *e, enum damage d)
 	memset(secret, 0x55, sizeof(secret));
 	assert_int_equal(kex_server_reply(alg, cmsg, e->cl, smsg, secret),
 	    MP_ERR_INVALID_KEY);
-	assert_true(is_zero(secret, e->secl));
+	assert_true(tv_is_zero(secret, e->secl));
 	assert_int_equal(kex_server_reply(alg, good, e->cl, smsg, secret), 0);
 	corrupt(smsg + server_dh_off(e), pl, d);
 	memset(secret, 0x55, sizeof(secret));
 	assert_int_equal(kex_client_finish(kc, smsg, e->sl, secret),
 	    MP_ERR_INVALID_KEY);
-	assert_true(is_zero(secret, e->secl));
+	assert_true(tv_is_zero(secret, e->secl));
 	kex_client_free(kc);
 }
 
@@ -309,7 +299,7 @@ test_x25519_low_order(void **state)
 	    MP_ERR_INVALID_KEY);
 	assert_int_equal(kex_server_reply(alg, one, 32, smsg, secret),
 	    MP_ERR_INVALID_KEY);
-	assert_true(is_zero(secret, 32));
+	assert_true(tv_is_zero(secret, 32));
 }
 
 /* ML-KEM: an ek with a coefficient >= q is refused by the server; a
@@ -332,7 +322,7 @@ mlkem_damage(const struct expect *e)
 	cmsg[1] |= 0x0f;
 	assert_int_equal(kex_server_reply(alg, cmsg, e->cl, smsg, ssec),
 	    MP_ERR_INVALID_KEY);
-	assert_true(is_zero(ssec, e->secl));
+	assert_true(tv_is_zero(ssec, e->secl));
 	kex_client_free(kc);
 }
 

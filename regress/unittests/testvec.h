@@ -56,4 +56,11 @@ const char *tv_rec_get(const struct tv_record *rec, const char *name);
  * run vectors passed and at least one ran. */
 void tv_report(const char *file, unsigned run, unsigned passed);
 
+/* Orders n of the P-256 and P-384 groups, big-endian. */
+extern const uint8_t tv_p256_order[32];
+extern const uint8_t tv_p384_order[48];
+
+/* 1 if all len bytes are zero. */
+int tv_is_zero(const uint8_t *p, size_t len);
+
 #endif

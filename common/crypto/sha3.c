@@ -20,77 +20,89 @@ static const uint64_t keccak_rc[24] = {
 
 #define ROL(x, n)	(((x) << (n)) | ((x) >> ((64 - (n)) & 63)))
 
-/* theta: each lane gets the parity of two neighbouring columns. */
-#define THETA(a, c, d) do {						\
-	c[0] = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20];			\
-	c[1] = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21];			\
-	c[2] = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22];			\
-	c[3] = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23];			\
-	c[4] = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24];			\
-	d[0] = c[4] ^ ROL(c[1], 1);					\
-	d[1] = c[0] ^ ROL(c[2], 1);					\
-	d[2] = c[1] ^ ROL(c[3], 1);					\
-	d[3] = c[2] ^ ROL(c[4], 1);					\
-	d[4] = c[3] ^ ROL(c[0], 1);					\
-} while (0)
+/*
+ * One round from state a into state e: theta, then rho and pi (lane (x, y)
+ * rotated lands at (y, 2x + 3y)), gathered one output row at a time for
+ * chi, then iota. Two calls alternate between two local states.
+ */
+static inline __attribute__((always_inline)) void
+keccak_round(uint64_t e[25], const uint64_t a[25], uint64_t rc)
+{
+	uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
 
-/* rho and pi together: lane (x, y) rotated lands at (y, 2x + 3y). */
-#define RHO_PI(a, d, b) do {						\
-	b[0] = a[0] ^ d[0];						\
-	b[10] = ROL(a[1] ^ d[1], 1);					\
-	b[20] = ROL(a[2] ^ d[2], 62);					\
-	b[5] = ROL(a[3] ^ d[3], 28);					\
-	b[15] = ROL(a[4] ^ d[4], 27);					\
-	b[16] = ROL(a[5] ^ d[0], 36);					\
-	b[1] = ROL(a[6] ^ d[1], 44);					\
-	b[11] = ROL(a[7] ^ d[2], 6);					\
-	b[21] = ROL(a[8] ^ d[3], 55);					\
-	b[6] = ROL(a[9] ^ d[4], 20);					\
-	b[7] = ROL(a[10] ^ d[0], 3);					\
-	b[17] = ROL(a[11] ^ d[1], 10);					\
-	b[2] = ROL(a[12] ^ d[2], 43);					\
-	b[12] = ROL(a[13] ^ d[3], 25);					\
-	b[22] = ROL(a[14] ^ d[4], 39);					\
-	b[23] = ROL(a[15] ^ d[0], 41);					\
-	b[8] = ROL(a[16] ^ d[1], 45);					\
-	b[18] = ROL(a[17] ^ d[2], 15);					\
-	b[3] = ROL(a[18] ^ d[3], 21);					\
-	b[13] = ROL(a[19] ^ d[4], 8);					\
-	b[14] = ROL(a[20] ^ d[0], 18);					\
-	b[24] = ROL(a[21] ^ d[1], 2);					\
-	b[9] = ROL(a[22] ^ d[2], 61);					\
-	b[19] = ROL(a[23] ^ d[3], 56);					\
-	b[4] = ROL(a[24] ^ d[4], 14);					\
-} while (0)
-
-/* chi on one row of five lanes starting at lane i. */
-#define CHI_ROW(a, b, i) do {						\
-	a[i] = b[i] ^ (~b[i + 1] & b[i + 2]);				\
-	a[i + 1] = b[i + 1] ^ (~b[i + 2] & b[i + 3]);			\
-	a[i + 2] = b[i + 2] ^ (~b[i + 3] & b[i + 4]);			\
-	a[i + 3] = b[i + 3] ^ (~b[i + 4] & b[i]);			\
-	a[i + 4] = b[i + 4] ^ (~b[i] & b[i + 1]);			\
-} while (0)
+	c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20];
+	c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21];
+	c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22];
+	c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23];
+	c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24];
+	d0 = c4 ^ ROL(c1, 1);
+	d1 = c0 ^ ROL(c2, 1);
+	d2 = c1 ^ ROL(c3, 1);
+	d3 = c2 ^ ROL(c4, 1);
+	d4 = c3 ^ ROL(c0, 1);
+	b0 = a[0] ^ d0;
+	b1 = ROL(a[6] ^ d1, 44);
+	b2 = ROL(a[12] ^ d2, 43);
+	b3 = ROL(a[18] ^ d3, 21);
+	b4 = ROL(a[24] ^ d4, 14);
+	e[0] = b0 ^ (~b1 & b2) ^ rc;
+	e[1] = b1 ^ (~b2 & b3);
+	e[2] = b2 ^ (~b3 & b4);
+	e[3] = b3 ^ (~b4 & b0);
+	e[4] = b4 ^ (~b0 & b1);
+	b0 = ROL(a[3] ^ d3, 28);
+	b1 = ROL(a[9] ^ d4, 20);
+	b2 = ROL(a[10] ^ d0, 3);
+	b3 = ROL(a[16] ^ d1, 45);
+	b4 = ROL(a[22] ^ d2, 61);
+	e[5] = b0 ^ (~b1 & b2);
+	e[6] = b1 ^ (~b2 & b3);
+	e[7] = b2 ^ (~b3 & b4);
+	e[8] = b3 ^ (~b4 & b0);
+	e[9] = b4 ^ (~b0 & b1);
+	b0 = ROL(a[1] ^ d1, 1);
+	b1 = ROL(a[7] ^ d2, 6);
+	b2 = ROL(a[13] ^ d3, 25);
+	b3 = ROL(a[19] ^ d4, 8);
+	b4 = ROL(a[20] ^ d0, 18);
+	e[10] = b0 ^ (~b1 & b2);
+	e[11] = b1 ^ (~b2 & b3);
+	e[12] = b2 ^ (~b3 & b4);
+	e[13] = b3 ^ (~b4 & b0);
+	e[14] = b4 ^ (~b0 & b1);
+	b0 = ROL(a[4] ^ d4, 27);
+	b1 = ROL(a[5] ^ d0, 36);
+	b2 = ROL(a[11] ^ d1, 10);
+	b3 = ROL(a[17] ^ d2, 15);
+	b4 = ROL(a[23] ^ d3, 56);
+	e[15] = b0 ^ (~b1 & b2);
+	e[16] = b1 ^ (~b2 & b3);
+	e[17] = b2 ^ (~b3 & b4);
+	e[18] = b3 ^ (~b4 & b0);
+	e[19] = b4 ^ (~b0 & b1);
+	b0 = ROL(a[2] ^ d2, 62);
+	b1 = ROL(a[8] ^ d3, 55);
+	b2 = ROL(a[14] ^ d4, 39);
+	b3 = ROL(a[15] ^ d0, 41);
+	b4 = ROL(a[21] ^ d1, 2);
+	e[20] = b0 ^ (~b1 & b2);
+	e[21] = b1 ^ (~b2 & b3);
+	e[22] = b2 ^ (~b3 & b4);
+	e[23] = b3 ^ (~b4 & b0);
+	e[24] = b4 ^ (~b0 & b1);
+}
 
 void
 keccak_f1600(uint64_t st[25])
 {
-	struct {
-		uint64_t b[25], c[5], d[5];
-	} t;
+	uint64_t e[25];
 	int r;
 
-	for (r = 0; r < 24; r++) {
-		THETA(st, t.c, t.d);
-		RHO_PI(st, t.d, t.b);
-		CHI_ROW(st, t.b, 0);
-		CHI_ROW(st, t.b, 5);
-		CHI_ROW(st, t.b, 10);
-		CHI_ROW(st, t.b, 15);
-		CHI_ROW(st, t.b, 20);
-		st[0] ^= keccak_rc[r];
+	for (r = 0; r < 24; r += 2) {
+		keccak_round(e, st, keccak_rc[r]);
+		keccak_round(st, e, keccak_rc[r + 1]);
 	}
-	mp_zero(&t, sizeof(t));
+	mp_zero(e, sizeof(e));
 }
 
 static uint64_t
@@ -102,13 +114,18 @@ load64_le(const uint8_t *p)
 	    (uint64_t)p[7] << 56;
 }
 
+/* Written out so that compilers merge it into one store. */
 static void
 store64_le(uint8_t *p, uint64_t v)
 {
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+	p[4] = (uint8_t)(v >> 32);
+	p[5] = (uint8_t)(v >> 40);
+	p[6] = (uint8_t)(v >> 48);
+	p[7] = (uint8_t)(v >> 56);
 }
 
 static void

@@ -7,7 +7,8 @@
 
 #define SHA3_256_BYTES		32
 #define SHA3_512_BYTES		64
-#define SHAKE128_RATE		168	/* bytes absorbed or squeezed per permutation */
+/* Rates: bytes absorbed or squeezed per permutation. */
+#define SHAKE128_RATE		168
 #define SHAKE256_RATE		136
 
 /*

@@ -65,7 +65,10 @@ buf_len(const struct buf *b)
 const uint8_t *
 buf_ptr(const struct buf *b)
 {
-	return b->data + b->off;
+	static const uint8_t empty[1];
+
+	/* A buffer that never held data has no allocation yet. */
+	return b->data == NULL ? empty : b->data + b->off;
 }
 
 size_t

@@ -130,6 +130,12 @@ buf_reserve(struct buf *b, size_t len, uint8_t **p)
 {
 	int r;
 
+	static uint8_t empty[1];
+
+	if (len == 0 && !b->readonly) {
+		*p = empty;	/* nothing may be written through it */
+		return 0;
+	}
 	if ((r = buf_make_room(b, len)) != 0)
 		return r;
 	*p = b->data + b->end;

@@ -1,11 +1,21 @@
 /* encode.c: strict base64 and hex encoding and decoding. */
 #include <string.h>
+#include <sodium.h>
 
 #include "common/encode.h"
 #include "common/err.h"
 
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/*
+ * Base64 goes through libsodium's constant-time codec: private key files
+ * carry secret key bytes in base64, so neither the encoder nor the decoder
+ * may branch on or index memory by the data.
+ */
+static int
+b64_variant(int pad)
+{
+	return pad ? sodium_base64_VARIANT_ORIGINAL :
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+}
 
 size_t
 b64_encoded_len(size_t len, int pad)
@@ -18,93 +28,50 @@ b64_encoded_len(size_t len, int pad)
 void
 b64_encode(const uint8_t *in, size_t len, char *out, int pad)
 {
-	size_t i, o = 0;
-	uint32_t v;
-
-	for (i = 0; i + 3 <= len; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = b64_alphabet[v >> 18 & 63];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		out[o++] = b64_alphabet[v >> 6 & 63];
-		out[o++] = b64_alphabet[v & 63];
-	}
-	if (len - i == 1) {
-		v = (uint32_t)in[i] << 16;
-		out[o++] = b64_alphabet[v >> 18 & 63];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		if (pad) {
-			out[o++] = '=';
-			out[o++] = '=';
-		}
-	} else if (len - i == 2) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		out[o++] = b64_alphabet[v >> 18 & 63];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		out[o++] = b64_alphabet[v >> 6 & 63];
-		if (pad)
-			out[o++] = '=';
-	}
-	out[o] = '\0';
+	sodium_bin2base64(out, b64_encoded_len(len, pad) + 1, in, len,
+	    b64_variant(pad));
 }
 
-static int
-b64_value(char c)
+/* Bytes that text_len characters decode to, from the length and padding
+ * alone (both public); only meaningful for valid input. */
+static size_t
+b64_decoded_len(const char *text, size_t text_len, int pad)
 {
-	const char *p;
+	size_t n = text_len;
 
-	if (c == '\0' || (p = strchr(b64_alphabet, c)) == NULL)
-		return -1;
-	return (int)(p - b64_alphabet);
+	while (pad && n > 0 && text_len - n < 2 && text[n - 1] == '=')
+		n--;
+	return n / 4 * 3 + (n % 4 > 1 ? n % 4 - 1 : 0);
 }
 
-/* Number of data characters in text, after checking its padding. */
+/* 1 if every byte is 7-bit, without a branch per byte. libsodium 1.0.18
+ * takes some bytes >= 0x80 for alphabet characters ('/' | 0x80 decodes as
+ * '/'), so they are refused here first. */
 static int
-b64_data_chars(const char *text, size_t text_len, int pad, size_t *n)
+all_ascii(const char *text, size_t len)
 {
-	size_t padding = 0;
+	unsigned char acc = 0;
+	size_t i;
 
-	if (pad) {
-		if (text_len % 4 != 0)
-			return MP_ERR_INVALID_FORMAT;
-		while (padding < 2 && padding < text_len &&
-		    text[text_len - 1 - padding] == '=')
-			padding++;
-	}
-	*n = text_len - padding;
-	if (*n % 4 == 1)
-		return MP_ERR_INVALID_FORMAT;
-	if (pad && padding != (4 - *n % 4) % 4)
-		return MP_ERR_INVALID_FORMAT;
-	return 0;
+	for (i = 0; i < len; i++)
+		acc |= (unsigned char)text[i];
+	return (acc & 0x80) == 0;
 }
 
 int
 b64_decode(const char *text, size_t text_len, uint8_t *out, size_t out_cap,
     size_t *out_len, int pad)
 {
-	size_t n, i, o = 0, need;
-	uint32_t acc = 0;
-	int r, v, bits = 0;
+	size_t n;
 
-	if ((r = b64_data_chars(text, text_len, pad, &n)) != 0)
-		return r;
-	need = n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1);
-	if (need > out_cap)
-		return MP_ERR_NO_SPACE;
-	for (i = 0; i < n; i++) {
-		if ((v = b64_value(text[i])) < 0)
-			return MP_ERR_INVALID_FORMAT;
-		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	/* Leftover bits must be zero: exactly one encoding per value. */
-	if ((acc & ((1u << bits) - 1)) != 0)
+	if (!all_ascii(text, text_len))
 		return MP_ERR_INVALID_FORMAT;
-	*out_len = o;
+	if (b64_decoded_len(text, text_len, pad) > out_cap)
+		return MP_ERR_NO_SPACE;
+	if (sodium_base642bin(out, out_cap, text, text_len, NULL, &n, NULL,
+	    b64_variant(pad)) != 0)
+		return MP_ERR_INVALID_FORMAT;
+	*out_len = n;
 	return 0;
 }
 

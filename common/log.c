@@ -1,5 +1,6 @@
 /* log.c: leveled logging to syslog, stderr or a parent process's log pipe. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,13 +63,67 @@ syslog_priority(enum log_level level)
 	}
 }
 
-/* Replace control characters so a hostile string cannot forge lines. */
-static void
-sanitise(char *s)
+/* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0
+ * if the bytes there are not shortest-form UTF-8 of a scalar value. */
+static size_t
+utf8_decode(const unsigned char *s, uint32_t *cp)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	size_t len, i;
+	uint32_t c = s[0];
+
+	if (c < 0x80)
+		len = 1;
+	else if (c >= 0xc2 && c <= 0xdf)
+		len = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, c &= 0x07;
+	else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Controls (C0, DEL, C1) and bidirectional overrides, which could forge
+ * or disguise log lines on a terminal. */
+static int
+unsafe_code_point(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x200e ||
+	    c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Replace each unsafe character or invalid byte with '?', in place, so a
+ * hostile string (a user name, a child's record) cannot forge lines. */
+static void
+sanitise(char *line)
+{
+	unsigned char *in = (unsigned char *)line, *out = in;
+	uint32_t cp;
+	size_t n;
+
+	while (*in != '\0') {
+		n = utf8_decode(in, &cp);
+		if (n == 0 || unsafe_code_point(cp)) {
+			*out++ = '?';
+			in += n == 0 ? 1 : n;
+			continue;
+		}
+		memmove(out, in, n);
+		out += n;
+		in += n;
+	}
+	*out = '\0';
 }
 
 static void

@@ -1,6 +1,7 @@
 /* ecdh.c: raw X25519 (libsodium) and P-256/P-384 ECDH (OpenSSL EVP) with strict public-value checks. */
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <sodium.h>
@@ -104,8 +105,10 @@ nist_keygen(enum ecdh_curve c, uint8_t *priv, uint8_t *pub)
 		goto out;
 	r = 0;
 out:
-	if (r != 0)
+	if (r != 0) {
 		mp_zero(priv, ecdh_priv_len(c));
+		ERR_clear_error();
+	}
 	BN_clear_free(bn);
 	EVP_PKEY_free(pkey);
 	return r;
@@ -148,6 +151,8 @@ nist_derive(enum ecdh_curve c, const uint8_t *priv, const uint8_t *peer,
 		r = nist_derive_keys(c, ours, theirs, secret);
 	EVP_PKEY_free(ours);
 	EVP_PKEY_free(theirs);
+	if (r != 0)
+		ERR_clear_error();	/* a refused value is expected input */
 	return r;
 }
 

@@ -35,7 +35,8 @@ int hmac_verify(enum hash_alg alg, const uint8_t *key, size_t key_len,
     const void *data, size_t len, const uint8_t *tag, size_t tag_len);
 
 /* HKDF (RFC 5869) extract-and-expand. out_len may be at most
- * 255 * hash_len(alg) (else MP_ERR_TOO_LARGE). salt may be NULL/0. */
+ * 255 * hash_len(alg) (else MP_ERR_TOO_LARGE). salt may be NULL/0. out
+ * must not overlap the inputs. */
 int hkdf(enum hash_alg alg, const uint8_t *salt, size_t salt_len,
     const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len,
     uint8_t *out, size_t out_len);

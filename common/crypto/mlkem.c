@@ -421,11 +421,16 @@ encode12(uint8_t *out, struct poly *f)
 static void
 poly_from_msg(struct poly *f, const uint8_t m[SYM])
 {
+	int16_t mask;
 	int i;
 
-	for (i = 0; i < N; i++)
-		f->c[i] = (int16_t)(-(int16_t)((m[i / 8] >> (i % 8)) & 1) &
-		    ((Q + 1) / 2));
+	for (i = 0; i < N; i++) {
+		mask = (int16_t)-(int16_t)((m[i / 8] >> (i % 8)) & 1);
+		/* Keep the compiler from turning the mask into a branch on
+		 * a message bit (as clang 15+ did to the Kyber reference). */
+		__asm__("" : "+r"(mask));
+		f->c[i] = (int16_t)(mask & ((Q + 1) / 2));
+	}
 }
 
 /* ---- sampling ------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
@@ -105,7 +106,8 @@ ec_public_check(EVP_PKEY *pkey)
 
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
 		return MP_ERR_ALLOC;
-	ok = EVP_PKEY_public_check(ctx) == 1;
+	if (!(ok = EVP_PKEY_public_check(ctx) == 1))
+		ERR_clear_error();
 	EVP_PKEY_CTX_free(ctx);
 	return ok ? 0 : MP_ERR_INVALID_KEY;
 }
@@ -424,6 +426,8 @@ ecdsa_verify(const struct sig_key *key, const uint8_t *msg, size_t msg_len,
 	    NULL, key->pkey, NULL) == 1 &&
 	    EVP_DigestVerify(md, der, (size_t)der_len, msg, msg_len) == 1)
 		r = 0;
+	else
+		ERR_clear_error();	/* a forged signature is expected input */
 	EVP_MD_CTX_free(md);
 	OPENSSL_free(der);
 	return r;

@@ -39,6 +39,41 @@ test_forwarded_record_round_trip(void **state)
 	close(fds[1]);
 }
 
+/* Log one line through a pipe and return the forwarded text. */
+static const char *
+forwarded_text(const char *msg)
+{
+	static unsigned char rec[LOG_LINE_MAX + 8];
+	int fds[2];
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	log_forward_fd(fds[1]);
+	log_info("%s", msg);
+	n = read(fds[0], rec, sizeof(rec) - 1);
+	assert_true(n >= 3);
+	rec[n] = '\0';
+	close(fds[0]);
+	close(fds[1]);
+	return (const char *)rec + 3;
+}
+
+static void
+test_sanitise_controls_and_bad_utf8(void **state)
+{
+	(void)state;
+	log_init("test", LOG_LEVEL_INFO, LOG_TO_STDERR, 0);
+	/* Valid UTF-8 passes unchanged. */
+	assert_string_equal(forwarded_text("user j\xc3\xbcrgen \xe6\x97\xa5"),
+	    "user j\xc3\xbcrgen \xe6\x97\xa5");
+	/* ESC, an 8-bit CSI, a UTF-8 C1 CSI and a bidi override. */
+	assert_string_equal(forwarded_text("a\x1b[2Jb\x9b" "c\xc2\x9b" "d\xe2\x80\xae" "e"),
+	    "a?[2Jb?c?d?e");
+	/* Overlong, surrogate and truncated sequences. */
+	assert_string_equal(forwarded_text("\xc0\xafx\xed\xa0\x80y\xe6\x97"),
+	    "??x???y??");
+}
+
 static void
 test_malformed_records_refused(void **state)
 {
@@ -64,6 +99,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forwarded_record_round_trip),
 		cmocka_unit_test(test_malformed_records_refused),
+		cmocka_unit_test(test_sanitise_controls_and_bad_utf8),
 	};
 
 	return cmocka_run_group_tests_name("log", tests, NULL, NULL);

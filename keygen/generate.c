@@ -248,7 +248,8 @@ generate(const struct gen_opts *o, const char *path, const char *comment)
 		goto out;
 	printf("Generating public/private %s key pair.\n", o->alg->name);
 	fflush(stdout);
-	if (new_passphrase(o->pass, &pass) != 0)
+	if (new_passphrase(o->pass,
+	    "Enter passphrase (empty for no passphrase): ", &pass) != 0)
 		goto out;
 	if ((r = sig_generate(o->alg, &key)) != 0) {
 		log_error("cannot generate the key: %s", mp_strerror(r));
@@ -263,6 +264,29 @@ generate(const struct gen_opts *o, const char *path, const char *comment)
 	return r;
 }
 
+/* Without -o on a terminal, offer the default path as ssh-keygen does. */
+static char *
+choose_path(const struct gen_opts *o)
+{
+	char *def, *q, *answer;
+
+	if (o->path != NULL)
+		return xstrdup(o->path);
+	if ((def = default_path(o)) == NULL)
+		return NULL;
+	if (o->pass == PASS_STDIN || !have_terminal())
+		return def;
+	xasprintf(&q, "Enter file in which to save the key (%s): ", def);
+	answer = ask_text(q);
+	free(q);
+	if (answer == NULL || *answer == '\0') {
+		free(answer);
+		return def;
+	}
+	free(def);
+	return answer;
+}
+
 int
 cmd_generate(int argc, char **argv)
 {
@@ -272,8 +296,7 @@ cmd_generate(int argc, char **argv)
 
 	if ((r = parse_args(argc, argv, &o)) != 0 || (r = check_args(&o)) != 0)
 		return r;
-	path = o.path != NULL ? xstrdup(o.path) : default_path(&o);
-	if (path == NULL)
+	if ((path = choose_path(&o)) == NULL)
 		return 1;
 	comment = o.comment != NULL ? xstrdup(o.comment) : default_comment();
 	r = generate(&o, path, comment);

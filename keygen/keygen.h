@@ -30,9 +30,11 @@ enum pass_source {
 int have_terminal(void);
 /* Ask a yes/no question on the terminal; 1 for yes. */
 int ask_yes_no(const char *question);
-/* A passphrase for a new key file (asked twice on a terminal); *out is
- * NULL for none. Reports problems; returns 0 or 1. */
-int new_passphrase(enum pass_source src, char **out);
+/* A line of text typed on the terminal (echoed), or NULL if none. */
+char *ask_text(const char *question);
+/* A passphrase for a new key file (asked twice on a terminal with
+ * prompt); *out is NULL for none. Reports problems; returns 0 or 1. */
+int new_passphrase(enum pass_source src, const char *prompt, char **out);
 /* The passphrase protecting the existing file path. */
 int old_passphrase(enum pass_source src, const char *path, char **out);
 void passphrase_free(char *p);

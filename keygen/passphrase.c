@@ -58,7 +58,8 @@ cmd_change_passphrase(int argc, char **argv)
 		return cmd_usage("change-passphrase");
 	path = argv[optind];
 	if ((r = load_key(path, src, &key, &comment)) != 0 ||
-	    (r = new_passphrase(no_pass ? PASS_NONE : src, &pass)) != 0)
+	    (r = new_passphrase(no_pass ? PASS_NONE : src,
+	    "Enter new passphrase (empty for no passphrase): ", &pass)) != 0)
 		goto out;
 	if ((r = keyfile_save(path, key, comment, pass, NULL, 1)) != 0)
 		r = key_error(path, r);

@@ -131,6 +131,16 @@ ask_yes_no(const char *question)
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
+char *
+ask_text(const char *question)
+{
+	char answer[LINE_SIZE];
+
+	if (tty_line(question, 1, answer) != 0)
+		return NULL;
+	return xstrdup(answer);
+}
+
 void
 passphrase_free(char *p)
 {
@@ -206,7 +216,7 @@ ask_twice(const char *prompt, char **out)
 }
 
 int
-new_passphrase(enum pass_source src, char **out)
+new_passphrase(enum pass_source src, const char *prompt, char **out)
 {
 	*out = NULL;
 	switch (src) {
@@ -222,7 +232,7 @@ new_passphrase(enum pass_source src, char **out)
 	}
 	if (!have_terminal())
 		return no_terminal();
-	return ask_twice("Enter passphrase (empty for no passphrase): ", out);
+	return ask_twice(prompt, out);
 }
 
 int

@@ -52,6 +52,7 @@ ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(TESTVEC_OBJ) \
 .PHONY: all check unittests regress demo fuzzers fuzz fuzz-smoke bench install \
 	check-sanitizers check-clang need-clang
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(LIBCOMMON) $(PROGRAMS)
 

@@ -1,7 +1,7 @@
 /* frame.c: encoding and validating the frames of a UDP record's payload. */
-#include <endian.h>
 #include <string.h>
 
+#include "common/bytes.h"
 #include "common/err.h"
 #include "common/proto/frame.h"
 
@@ -56,30 +56,6 @@ valid(const struct frame *f)
 
 /* ---- writing ------------------------------------------------------------ */
 
-static uint8_t *
-put16(uint8_t *p, uint16_t v)
-{
-	v = htobe16(v);
-	memcpy(p, &v, sizeof(v));
-	return p + sizeof(v);
-}
-
-static uint8_t *
-put32(uint8_t *p, uint32_t v)
-{
-	v = htobe32(v);
-	memcpy(p, &v, sizeof(v));
-	return p + sizeof(v);
-}
-
-static uint8_t *
-put64(uint8_t *p, uint64_t v)
-{
-	v = htobe64(v);
-	memcpy(p, &v, sizeof(v));
-	return p + sizeof(v);
-}
-
 int
 frame_put_header(struct buf *b, uint16_t timestamp, uint16_t reply)
 {
@@ -88,7 +64,7 @@ frame_put_header(struct buf *b, uint16_t timestamp, uint16_t reply)
 
 	if ((r = buf_reserve(b, FRAME_PAYLOAD_HEADER, &p)) != 0)
 		return r;
-	put16(put16(p, timestamp), reply);
+	store_be16(store_be16(p, timestamp), reply);
 	return 0;
 }
 
@@ -111,35 +87,35 @@ encode_body(uint8_t *p, const struct frame *f)
 	switch (f->type) {
 	case FRAME_STREAM:
 		*p = f->u.stream.id;
-		p = put64(p + 1, f->u.stream.offset);
+		p = store_be64(p + 1, f->u.stream.offset);
 		memcpy(p, f->u.stream.data, f->u.stream.len);
 		break;
 	case FRAME_STREAM_ACK:
 		*p = f->u.ack.id;
-		put64(p + 1, f->u.ack.next);
+		store_be64(p + 1, f->u.ack.next);
 		break;
 	case FRAME_STREAM_NAK:
 		*p = f->u.nak.id;
-		put64(put64(p + 1, f->u.nak.start), f->u.nak.end);
+		store_be64(store_be64(p + 1, f->u.nak.start), f->u.nak.end);
 		break;
 	case FRAME_RESIZE:
-		p = put32(p, f->u.resize.number);
-		p = put16(put16(p, f->u.resize.cols), f->u.resize.rows);
-		put16(put16(p, f->u.resize.width), f->u.resize.height);
+		p = store_be32(p, f->u.resize.number);
+		p = store_be16(store_be16(p, f->u.resize.cols), f->u.resize.rows);
+		store_be16(store_be16(p, f->u.resize.width), f->u.resize.height);
 		break;
 	case FRAME_STATE:
-		p = put64(put64(p, s->base), s->next);
+		p = store_be64(store_be64(p, s->base), s->next);
 		*p = s->flags;
-		p = put16(put16(p + 1, s->index), s->count);
+		p = store_be16(store_be16(p + 1, s->index), s->count);
 		if (s->len > 0)
 			memcpy(p, s->data, s->len);
 		break;
 	case FRAME_STATE_ACK:
-		put64(p, f->u.state_ack);
+		store_be64(p, f->u.state_ack);
 		break;
 	case FRAME_EXIT_STATUS:
 		*p = f->u.exit.kind;
-		put32(p + 1, f->u.exit.value);
+		store_be32(p + 1, f->u.exit.value);
 		break;
 	default:	/* the empty frames */
 		break;
@@ -162,7 +138,7 @@ frame_put(struct buf *b, const struct frame *f)
 	if ((r = buf_reserve(b, FRAME_HEADER + n, &p)) != 0)
 		return r;
 	*p = (uint8_t)f->type;
-	encode_body(put16(p + 1, (uint16_t)n), f);
+	encode_body(store_be16(p + 1, (uint16_t)n), f);
 	return 0;
 }
 
@@ -184,33 +160,6 @@ frame_data_room(const struct buf *b, enum frame_type type)
 
 /* ---- reading ------------------------------------------------------------ */
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be16toh(v);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be32toh(v);
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64toh(v);
-}
-
 /* Fill f from a body of n bytes whose length suits its type. */
 static void
 decode_body(const uint8_t *p, size_t n, struct frame *f)
@@ -221,41 +170,41 @@ decode_body(const uint8_t *p, size_t n, struct frame *f)
 	switch (f->type) {
 	case FRAME_STREAM:
 		f->u.stream.id = p[0];
-		f->u.stream.offset = get64(p + 1);
+		f->u.stream.offset = load_be64(p + 1);
 		f->u.stream.data = p + FRAME_STREAM_FIXED;
 		f->u.stream.len = data;
 		break;
 	case FRAME_STREAM_ACK:
 		f->u.ack.id = p[0];
-		f->u.ack.next = get64(p + 1);
+		f->u.ack.next = load_be64(p + 1);
 		break;
 	case FRAME_STREAM_NAK:
 		f->u.nak.id = p[0];
-		f->u.nak.start = get64(p + 1);
-		f->u.nak.end = get64(p + 9);
+		f->u.nak.start = load_be64(p + 1);
+		f->u.nak.end = load_be64(p + 9);
 		break;
 	case FRAME_RESIZE:
-		f->u.resize.number = get32(p);
-		f->u.resize.cols = get16(p + 4);
-		f->u.resize.rows = get16(p + 6);
-		f->u.resize.width = get16(p + 8);
-		f->u.resize.height = get16(p + 10);
+		f->u.resize.number = load_be32(p);
+		f->u.resize.cols = load_be16(p + 4);
+		f->u.resize.rows = load_be16(p + 6);
+		f->u.resize.width = load_be16(p + 8);
+		f->u.resize.height = load_be16(p + 10);
 		break;
 	case FRAME_STATE:
-		s->base = get64(p);
-		s->next = get64(p + 8);
+		s->base = load_be64(p);
+		s->next = load_be64(p + 8);
 		s->flags = p[16];
-		s->index = get16(p + 17);
-		s->count = get16(p + 19);
+		s->index = load_be16(p + 17);
+		s->count = load_be16(p + 19);
 		s->data = p + FRAME_STATE_FIXED;
 		s->len = data;
 		break;
 	case FRAME_STATE_ACK:
-		f->u.state_ack = get64(p);
+		f->u.state_ack = load_be64(p);
 		break;
 	case FRAME_EXIT_STATUS:
 		f->u.exit.kind = p[0];
-		f->u.exit.value = get32(p + 1);
+		f->u.exit.value = load_be32(p + 1);
 		break;
 	default:	/* the empty frames */
 		break;
@@ -276,7 +225,7 @@ read_frame(const uint8_t *p, size_t len, size_t *off, struct frame *f)
 	if (len - *off < FRAME_HEADER)
 		return MP_ERR_INCOMPLETE;
 	type = p[*off];
-	n = get16(p + *off + 1);
+	n = load_be16(p + *off + 1);
 	if (len - *off - FRAME_HEADER < n)
 		return MP_ERR_INCOMPLETE;
 	body = p + *off + FRAME_HEADER;
@@ -311,8 +260,8 @@ frame_reader_init(struct frame_reader *rd, const uint8_t *payload,
 	rd->p = payload;
 	rd->len = len;
 	rd->off = FRAME_PAYLOAD_HEADER;
-	rd->timestamp = get16(payload);
-	rd->reply = get16(payload + 2);
+	rd->timestamp = load_be16(payload);
+	rd->reply = load_be16(payload + 2);
 	rd->unknown = unknown;
 	return 0;
 }

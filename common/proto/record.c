@@ -1,8 +1,8 @@
 /* record.c: UDP records: counter nonces, AEAD over the clear header, optional encrypt-then-MAC, replay window. */
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bytes.h"
 #include "common/err.h"
 #include "common/secmem.h"
 #include "common/crypto/aead.h"
@@ -32,28 +32,9 @@ struct rec_ctx {
 };
 
 static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	v = htobe64(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static uint64_t
-get_be64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64toh(v);
-}
-
-static void
 make_nonce(uint8_t nonce[AEAD_NONCE_BYTES], uint32_t direction, uint64_t seq)
 {
-	uint32_t d = htobe32(direction);
-
-	memcpy(nonce, &d, sizeof(d));
-	put_be64(nonce + 4, seq);
+	store_be64(store_be32(nonce, direction), seq);
 }
 
 /* Check the MAC name against the key length the handshake made. */
@@ -150,7 +131,7 @@ rec_seal(struct rec_ctx *r, const uint8_t *payload, size_t len,
 		return MP_ERR_NO_SPACE;
 	seq = r->seq++;
 	out[0] = REC_VERSION;
-	put_be64(out + 1, seq);
+	store_be64(out + 1, seq);
 	make_nonce(nonce, r->send.direction, seq);
 	body = REC_HEADER_BYTES + len + AEAD_TAG_BYTES;
 	ret = aead_seal(r->send.aead, nonce, out, REC_HEADER_BYTES, payload,
@@ -181,7 +162,7 @@ precheck(struct rec_ctx *r, const uint8_t *dgram, size_t len, uint64_t *seq)
 		r->stats.bad_version++;
 		return MP_ERR_INVALID_FORMAT;
 	}
-	*seq = get_be64(dgram + 1);
+	*seq = load_be64(dgram + 1);
 	if (replay_check(&r->window, *seq) != 0) {
 		r->stats.replayed++;
 		return MP_ERR_EXISTS;

@@ -60,10 +60,13 @@ parse_args(int argc, char **argv, struct gen_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->type = "ed25519";
-	while ((c = getopt_long(argc, argv, "t:sno:fC:", long_opts,
+	while ((c = getopt_long(argc, argv, "t:k:sno:fC:", long_opts,
 	    NULL)) != -1) {
 		switch (c) {
-		case 't': o->type = optarg; break;
+		case 't':
+		case 'k':	/* the seed's letter for it */
+			o->type = optarg;
+			break;
 		case 's': o->server = 1; break;
 		case 'n': no_pass = 1; break;
 		case 'o': o->path = optarg; break;

@@ -30,7 +30,7 @@ static const char help_text[] =
 "Generate and inspect moshpit identity and host keys.\n"
 "\n"
 "  generate            make a key pair: path (private, mode 0600), path.pub\n"
-"    -t, --key-type type   ed25519 (default), ecdsa-p256 or ecdsa-p384\n"
+"    -t, -k, --key-type type  ed25519 (default), ecdsa-p256 or ecdsa-p384\n"
 "                          (x25519, p256 and p384 map to these)\n"
 "    -s, --server          a host key: ~/.mp/mps_host_TYPE_key, or\n"
 "                          " MP_SYSCONFDIR "/mps_host_TYPE_key as root\n"

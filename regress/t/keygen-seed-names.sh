@@ -11,4 +11,8 @@ for pair in x25519:ed25519:ED25519 p256:ecdsa-p256:ECDSA-P256 p384:ecdsa-p384:EC
 	grep -q "($label)\$" "$OBJ/out" || fail "$seed: made $(cat "$OBJ/out")"
 	grep -q "^moshpit " "$OBJ/$seed.pub" || fail "$seed: public key file"
 done
+# The seed spelled the option -k.
+expect_ok "generate -k p256" "$MP_KEYGEN" generate -n -k p256 -o "$OBJ/k"
+expect_ok "fingerprint -k key" "$MP_KEYGEN" fingerprint "$OBJ/k"
+grep -q "(ECDSA-P256)\$" "$OBJ/out" || fail "-k p256 made $(cat "$OBJ/out")"
 finish

@@ -156,7 +156,9 @@ struct hs_server_ops {
 	 * MP_ERR_NOT_FOUND. The handshake checks the proof itself. */
 	int (*resume_secret)(void *arg, const char *user, const uint8_t *id,
 	    size_t id_len, uint8_t secret[HS_RESUME_BYTES]);
-	/* Carry out an authenticated request; fill reply. */
+	/* Carry out an authenticated request; fill reply. For a new or
+	 * resumed session the handshake itself sets reply->session_id
+	 * (H, or the resumed id) afterwards. */
 	int (*request)(void *arg, const char *user,
 	    const struct hs_request *req, struct hs_reply *reply);
 };
@@ -171,7 +173,8 @@ struct hs_server *hs_server_new(const struct hs_algorithms *algs,
  * session the keys are ready) or a negative mp_err. */
 int hs_server_input(struct hs_server *s, const uint8_t *data, size_t len,
     struct buf *out);
-/* After HS_DONE for a new or resumed session. */
+/* After HS_DONE for a new or resumed session; MP_ERR_INVALID_ARGUMENT
+ * otherwise. */
 int hs_server_keys(const struct hs_server *s, struct hs_keys *keys);
 const char *hs_server_user(const struct hs_server *s);	/* once authed */
 const char *hs_server_error(const struct hs_server *s);
@@ -180,7 +183,8 @@ void hs_server_free(struct hs_server *s);
 /* ---- client ------------------------------------------------------------ */
 
 /* One identity to offer: its public key and a way to sign with it (a
- * local key, or the agent later). */
+ * local key, or the agent later). sign() is given the room in sig in
+ * *sig_len and sets it to the signature's length. */
 struct hs_identity {
 	const struct sig_key *pub;
 	int (*sign)(void *arg, const uint8_t *data, size_t len, uint8_t *sig,
@@ -196,7 +200,8 @@ struct hs_client_params {
 	 * handshake then ends with HOST_KEY_NOT_VERIFIABLE). */
 	int (*verify_host)(void *arg, const struct sig_key *host_key);
 	void *verify_arg;
-	struct hs_request request;		/* what to ask for */
+	/* What to ask for; its strings must outlive the client. */
+	struct hs_request request;
 	const uint8_t *resume_secret;		/* HS_REQ_RESUME only */
 };
 

@@ -39,13 +39,16 @@ endif
 # ---- tests, fuzzers, benchmarks -----------------------------------------
 UNIT_SRCS := $(wildcard regress/unittests/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:regress/unittests/%.c=$(B)/tests/%)
-TESTVEC_OBJ := $(B)/obj/regress/unittests/testvec.o
+# Everything else in regress/unittests/ supports tests, fuzzers and benchmarks.
+SUPPORT_SRCS := $(filter-out $(UNIT_SRCS),$(wildcard regress/unittests/*.c))
+LIBSUPPORT := $(B)/libmptest.a
 FUZZ_SRCS := $(wildcard regress/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:regress/fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRCS := $(wildcard regress/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:regress/bench/%.c=$(B)/bench/%)
 
-ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(TESTVEC_OBJ) \
+ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) \
+	$(SUPPORT_SRCS:%.c=$(B)/obj/%.o) \
 	$(UNIT_SRCS:%.c=$(B)/obj/%.o) $(BENCH_SRCS:%.c=$(B)/obj/%.o) \
 	$(FUZZ_SRCS:%.c=$(B)/obj/%.o)
 
@@ -71,15 +74,20 @@ $(B)/bin/mp-keygen: $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(TESTVEC_OBJ) $(LIBCOMMON)
+$(LIBSUPPORT): $(SUPPORT_SRCS:%.c=$(B)/obj/%.o)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(LIBSUPPORT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS) $(JANSSON_LIBS)
 
-$(B)/bench/%: $(B)/obj/regress/bench/%.o $(LIBCOMMON)
+$(B)/bench/%: $(B)/obj/regress/bench/%.o $(LIBSUPPORT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/fuzz/%: $(B)/obj/regress/fuzz/%.o $(LIBCOMMON)
+$(B)/fuzz/%: $(B)/obj/regress/fuzz/%.o $(LIBSUPPORT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 

@@ -2,7 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "regress/unittests/hs_fake.c"
+#include "common/crypto/random.h"
+#include "regress/unittests/hs_fake.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -1,4 +1,4 @@
-/* hs_fake.c: a fake monitor behind struct hs_server_ops, signing identities and a driver that runs client and server against each other; #included by the handshake tests and fuzzers (the build links one file per test). */
+/* hs_fake.c: a fake monitor behind struct hs_server_ops, signing identities, and a driver that runs client and server against each other (tests, fuzzers, benchmarks). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +11,14 @@
 #include "common/crypto/sign.h"
 #include "common/proto/handshake.h"
 #include "common/proto/transcript.h"
+#include "regress/unittests/hs_fake.h"
 
 /* Each includer uses its own part of this file. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-
-#define FAKE_NAUTH	8
-#define FAKE_NSESSIONS	4
-#define FAKE_IO_MAX	(1024 * 1024)
 
 /* One host key per type, made once per process. */
 static struct sig_key *fake_host_keys[3];
 
-static struct sig_key *
+struct sig_key *
 fake_host_key(const char *alg)
 {
 	const struct sig_alg *a = sig_by_name(alg);
@@ -35,35 +30,6 @@ fake_host_key(const char *alg)
 		return NULL;
 	return fake_host_keys[a->type];
 }
-
-struct fake_session {
-	uint8_t id[HS_H_MAX];
-	size_t id_len;
-	uint8_t secret[HS_RESUME_BYTES];
-	char user[HS_NAME_MAX + 1];
-};
-
-struct fake {
-	struct hs_server_ops ops;
-	/* Attacks on the host signature. */
-	const struct sig_key *sign_with;	/* instead of the host key */
-	int sign_other_h;			/* over H with a bit flipped */
-	int refuse;				/* refuse every request */
-	/* What the monitor saw. */
-	int sign_calls, allowed_calls, verify_calls, request_calls;
-	uint8_t h[HS_H_MAX];
-	size_t h_len;
-	char req_user[HS_NAME_MAX + 1];
-	struct hs_request req;			/* deep copy of the last one */
-	/* authorized_keys and the session table. */
-	struct {
-		const char *user;
-		const struct sig_key *key;
-	} auth[FAKE_NAUTH];
-	size_t nauth;
-	struct fake_session sessions[FAKE_NSESSIONS];
-	size_t nsessions;
-};
 
 static int
 fake_host_key_op(void *arg, const char *alg, struct buf *blob)
@@ -251,7 +217,7 @@ fake_request(void *arg, const char *user, const struct hs_request *req,
 	return 0;
 }
 
-static void
+void
 fake_init(struct fake *f, const char *hostkeys)
 {
 	memset(f, 0, sizeof(*f));
@@ -264,13 +230,13 @@ fake_init(struct fake *f, const char *hostkeys)
 	f->ops.request = fake_request;
 }
 
-static void
+void
 fake_free(struct fake *f)
 {
 	hs_request_clear(&f->req);
 }
 
-static void
+void
 fake_allow(struct fake *f, const char *user, const struct sig_key *key)
 {
 	if (f->nauth == FAKE_NAUTH)
@@ -280,7 +246,7 @@ fake_allow(struct fake *f, const char *user, const struct sig_key *key)
 }
 
 /* Record a session the server made, with its resume secret. */
-static void
+void
 fake_add_session(struct fake *f, const char *user, const struct hs_keys *k)
 {
 	struct fake_session *s;
@@ -296,16 +262,7 @@ fake_add_session(struct fake *f, const char *user, const struct hs_keys *k)
 
 /* ---- identities --------------------------------------------------- */
 
-struct fake_id {
-	struct sig_key *key;		/* offered */
-	const struct sig_key *signer;	/* signs; NULL: key itself */
-	const uint8_t *other_h;		/* sign for this H instead */
-	size_t other_h_len;
-	const char *user;		/* with other_h */
-	int sign_calls;
-};
-
-static int
+int
 fake_id_sign(void *arg, const uint8_t *data, size_t len, uint8_t *sig,
     size_t *sig_len)
 {
@@ -332,7 +289,7 @@ fake_id_sign(void *arg, const uint8_t *data, size_t len, uint8_t *sig,
 	return r;
 }
 
-static void
+void
 fake_id_init(struct fake_id *id, const char *alg)
 {
 	memset(id, 0, sizeof(*id));
@@ -340,7 +297,7 @@ fake_id_init(struct fake_id *id, const char *alg)
 		abort();
 }
 
-static struct hs_identity
+struct hs_identity
 fake_identity(struct fake_id *id)
 {
 	struct hs_identity i = { id->key, fake_id_sign, id };
@@ -349,7 +306,7 @@ fake_identity(struct fake_id *id)
 }
 
 /* known_hosts: the fake's host keys, unless told to refuse. */
-static int
+int
 fake_verify_host(void *arg, const struct sig_key *key)
 {
 	const int *refuse = arg;
@@ -361,19 +318,6 @@ fake_verify_host(void *arg, const struct sig_key *key)
 }
 
 /* ---- driver ------------------------------------------------------- */
-
-struct pump {
-	struct hs_client *c;
-	struct hs_server *s;
-	int crc, src;			/* results so far */
-	size_t chunk;			/* bytes per input call; 0: all */
-	/* May rewrite data (direction 0: to the server) before delivery;
-	 * n counts the deliveries in that direction. */
-	void (*tamper)(void *arg, int to_client, int n, struct buf *data);
-	void *tamper_arg;
-	int sent[2];
-	struct buf *wire[2];		/* everything delivered, by direction */
-};
 
 static int
 pump_srv(void *m, const uint8_t *d, size_t n, struct buf *out)
@@ -415,7 +359,7 @@ pump_feed(struct pump *p, int to_client, struct buf *data, struct buf *out)
 }
 
 /* Run both machines until neither has anything to say. */
-static void
+void
 pump_run(struct pump *p)
 {
 	struct buf *to_s = buf_new(FAKE_IO_MAX), *to_c = buf_new(FAKE_IO_MAX);
@@ -436,4 +380,3 @@ pump_run(struct pump *p)
 	buf_free(to_c);
 }
 
-#pragma GCC diagnostic pop

@@ -13,7 +13,9 @@
 #include "common/crypto/kex.h"
 #include "common/proto/msg.h"
 #include "common/proto/record.h"
-#include "hs_fake.c"
+#include "common/err.h"
+#include "common/crypto/random.h"
+#include "regress/unittests/hs_fake.h"
 
 #define USER		"alice"
 #define ALL_HOSTKEYS	"ed25519,ecdsa-p256,ecdsa-p384"

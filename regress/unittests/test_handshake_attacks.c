@@ -12,7 +12,10 @@
 #include "common/proto/negotiate.h"
 #include "common/proto/tcprecord.h"
 #include "common/proto/transcript.h"
-#include "hs_fake.c"
+#include "common/err.h"
+#include "common/crypto/random.h"
+#include "common/pubkey.h"
+#include "regress/unittests/hs_fake.h"
 
 #define USER		"alice"
 #define ALL_HOSTKEYS	"ed25519,ecdsa-p256,ecdsa-p384"

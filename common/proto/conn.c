@@ -229,6 +229,13 @@ check_peer_kind(struct hs_conn *c)
 		    "refusing an SSH client on the moshpit port" :
 		    "the server speaks SSH, not moshpit";
 		break;
+	case HS_PEER_RUST_MOSHPIT:
+		what = c->is_server ?
+		    "refusing a client that speaks the Rust moshpit protocol, "
+		    "which cannot authenticate; use mp from this suite" :
+		    "the server speaks the Rust moshpit protocol, which "
+		    "cannot authenticate";
+		break;
 	case HS_PEER_UNKNOWN:
 	default:
 		what = c->is_server ?

@@ -16,17 +16,49 @@ agrees(const uint8_t *p, size_t len, const char *prefix)
 	return memcmp(p, prefix, len < n ? len : n) == 0;
 }
 
+/*
+ * The Rust moshpit opens with a frame: a frame id byte (0 to 11), the
+ * payload length as a big-endian uint64 (1 to 65536), then the bincode
+ * payload, whose first byte repeats the frame id. -1 if the bytes at p
+ * cannot be such a frame, 0 if they may be but are too few, 1 if they are.
+ */
+#define RUST_FRAME_ID_MAX	11
+#define RUST_FRAME_LEN_MAX	65536
+#define RUST_FRAME_PREFIX	10
+static int
+rust_frame(const uint8_t *p, size_t len)
+{
+	uint64_t flen = 0;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	if (p[0] > RUST_FRAME_ID_MAX)
+		return -1;
+	for (i = 1; i <= 8 && i < len; i++) {
+		flen = flen << 8 | p[i];
+		if (flen > RUST_FRAME_LEN_MAX)
+			return -1;
+	}
+	if (len < RUST_FRAME_PREFIX)
+		return 0;
+	return flen >= 1 && p[9] == p[0] ? 1 : -1;
+}
+
 enum hs_peer_kind
 hs_version_classify(const uint8_t *p, size_t len)
 {
 	int moshpit = agrees(p, len, MOSHPIT_PREFIX);
 	int ssh = agrees(p, len, SSH_PREFIX);
+	int rust = rust_frame(p, len);
 
 	if (moshpit && len >= strlen(MOSHPIT_PREFIX))
 		return HS_PEER_MOSHPIT;
 	if (ssh && len >= strlen(SSH_PREFIX))
 		return HS_PEER_SSH;
-	if (moshpit || ssh)
+	if (rust == 1)
+		return HS_PEER_RUST_MOSHPIT;
+	if (moshpit || ssh || rust == 0)
 		return HS_PEER_INCOMPLETE;
 	return HS_PEER_UNKNOWN;
 }

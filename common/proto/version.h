@@ -17,6 +17,7 @@ enum hs_peer_kind {
 	HS_PEER_INCOMPLETE,	/* too few bytes to tell */
 	HS_PEER_MOSHPIT,	/* "MOSHPIT-" */
 	HS_PEER_SSH,		/* "SSH-" */
+	HS_PEER_RUST_MOSHPIT,	/* a frame of the Rust moshpit (docs/seed.md) */
 	HS_PEER_UNKNOWN,	/* anything else */
 };
 

@@ -860,6 +860,23 @@ static void b_zero_value(struct buf *in) { hello_kex(in, "x25519-sha256", 32); }
 static void b_http(struct buf *in) { text(in, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); }
 static void b_ssh(struct buf *in) { text(in, "SSH-2.0-OpenSSH_9.6\r\n"); }
 static void b_binary(struct buf *in) { text(in, "\x16\x03\x01\x02\x01"); }
+
+/* The Rust moshpit's opening KexInit frame (docs/seed.md): id 9, a
+ * big-endian uint64 length, the bincode variant 9, then its lists. */
+static void
+b_rust(struct buf *in)
+{
+	assert_int_equal(buf_put(in,
+	    "\x09\0\0\0\0\0\0\0\xdb\x09\x06\x0dx25519-sha256", 25), 0);
+}
+
+/* Its older opening Initialize frame (id 0). */
+static void
+b_rust_old(struct buf *in)
+{
+	assert_int_equal(buf_put(in,
+	    "\0\0\0\0\0\0\0\0\x40\0\x05alice", 16), 0);
+}
 static void b_version2(struct buf *in) { text(in, "MOSHPIT-2-f/u+t\r\n"); }
 static void b_bad_software(struct buf *in) { text(in, "MOSHPIT-1-a/b\r\n"); }
 static void b_control(struct buf *in) { text(in, "MOSHPIT-1-a\tb\r\n"); }
@@ -922,6 +939,10 @@ BAD(ssh, MP_ERR_INVALID_FORMAT, "refusing an SSH client on the moshpit "
     "port", 0);
 BAD(binary, MP_ERR_INVALID_FORMAT, "refusing a peer that sent no moshpit "
     "version line", 0);
+BAD(rust, MP_ERR_INVALID_FORMAT, "refusing a client that speaks the Rust "
+    "moshpit protocol, which cannot authenticate", 0);
+BAD(rust_old, MP_ERR_INVALID_FORMAT, "refusing a client that speaks the "
+    "Rust moshpit protocol", 0);
 BAD(version2, MP_ERR_UNKNOWN_ALGORITHM, "protocol version 2 is not "
     "supported", HS_R_VERSION_NOT_SUPPORTED);
 BAD(bad_software, MP_ERR_INVALID_FORMAT, "malformed version line "
@@ -1222,6 +1243,8 @@ main(void)
 		BAD_TEST(http),
 		BAD_TEST(ssh),
 		BAD_TEST(binary),
+		BAD_TEST(rust),
+		BAD_TEST(rust_old),
 		BAD_TEST(version2),
 		BAD_TEST(bad_software),
 		BAD_TEST(control),

@@ -154,8 +154,22 @@ test_version_classify(void **state)
 	    HS_PEER_UNKNOWN);
 	assert_int_equal(hs_version_classify((const uint8_t *)"G", 1),
 	    HS_PEER_UNKNOWN);
-	assert_int_equal(hs_version_classify((const uint8_t *)"\0", 1),
+	/* A Rust moshpit frame: id, big-endian uint64 length, id again. */
+	assert_int_equal(hs_version_classify((const uint8_t *)
+	    "\x09\0\0\0\0\0\0\0\xdb\x09", 10), HS_PEER_RUST_MOSHPIT);
+	assert_int_equal(hs_version_classify((const uint8_t *)
+	    "\x09\0\0\0\0\0\0\0\xdb", 9), HS_PEER_INCOMPLETE);
+	/* Length 0, over 65536, or a different variant byte: not it. */
+	assert_int_equal(hs_version_classify((const uint8_t *)
+	    "\x09\0\0\0\0\0\0\0\0\x09", 10), HS_PEER_UNKNOWN);
+	assert_int_equal(hs_version_classify((const uint8_t *)
+	    "\x09\0\0\0\0\0\x01\0\x01\x09", 10), HS_PEER_UNKNOWN);
+	assert_int_equal(hs_version_classify((const uint8_t *)
+	    "\x09\0\0\0\0\0\0\0\xdb\x08", 10), HS_PEER_UNKNOWN);
+	assert_int_equal(hs_version_classify((const uint8_t *)"\x0c", 1),
 	    HS_PEER_UNKNOWN);
+	assert_int_equal(hs_version_classify((const uint8_t *)"\0", 1),
+	    HS_PEER_INCOMPLETE);
 }
 
 static void

@@ -88,7 +88,7 @@ struct hs_request {
 /* Free the strings of a request parsed by the server. */
 void hs_request_clear(struct hs_request *r);
 
-#define HS_LIST_MAX	256
+#define HS_LIST_MAX	64	/* keeps the reply under HS_MAX_MESSAGE */
 struct hs_session_info {
 	uint8_t session_id[HS_H_MAX];
 	size_t session_id_len;

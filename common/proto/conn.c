@@ -83,7 +83,9 @@ hs_conn_fail(struct hs_conn *c, int rc, uint32_t reason, const char *fmt, ...)
 	vsnprintf(c->err, sizeof(c->err), fmt, ap);
 	va_end(ap);
 	c->reason = reason;
-	return rc;
+	/* A callback that broke its contract must not read as HS_CONTINUE
+	 * or HS_DONE. */
+	return rc < 0 ? rc : MP_ERR_INTERNAL;
 }
 
 int
@@ -118,8 +120,24 @@ hs_conn_msg(struct hs_conn *c)
 int
 hs_conn_send(struct hs_conn *c)
 {
-	return hs_rec_write(&c->send, buf_ptr(c->wmsg), buf_len(c->wmsg),
+	uint64_t seq = c->send.seq;
+	int r;
+
+	r = hs_rec_write(&c->send, buf_ptr(c->wmsg), buf_len(c->wmsg),
 	    c->flight);
+	c->flight_sealed += c->send.seq - seq;
+	return r;
+}
+
+/* Forget the unsent flight, and the sequence numbers its encrypted
+ * records took: they never leave this process, and the peer expects the
+ * next record (a DISCONNECT, say) under the first of them. */
+static void
+drop_flight(struct hs_conn *c)
+{
+	buf_reset(c->flight);
+	c->send.seq -= c->flight_sealed;
+	c->flight_sealed = 0;
 }
 
 int
@@ -152,6 +170,7 @@ hs_conn_flush(struct hs_conn *c, struct buf *out)
 	memcpy(p + vlen, buf_ptr(c->flight), flen);
 	c->version_sent = 1;
 	buf_reset(c->flight);
+	c->flight_sealed = 0;
 	return 0;
 }
 
@@ -251,25 +270,28 @@ read_version(struct hs_conn *c)
 {
 	char version[HS_VERSION_TOKEN_MAX + 1];
 	const uint8_t *line = buf_ptr(c->in);
-	size_t n;
-	int r;
+	size_t n, avail = buf_len(c->in);
+	int r, scan;
 
 	if ((r = check_peer_kind(c)) != 0)
 		return r;
-	if ((r = hs_version_scan(line, buf_len(c->in), &n)) ==
-	    MP_ERR_INCOMPLETE)
+	if ((scan = hs_version_scan(line, avail, &n)) == MP_ERR_INCOMPLETE)
 		return STEP_MORE;
-	if (r != 0)
-		return hs_conn_fail(c, r, HS_R_PROTOCOL_ERROR,
-		    r == MP_ERR_TOO_LARGE ? "version line longer than %d bytes" :
-		    "version line holds a byte outside 0x20..0x7e (limit %d)",
-		    HS_VERSION_LINE_MAX);
-	r = hs_version_parse(line, n, version);
+	/* Another version gets its answer however the rest of its line
+	 * looks, so parse what there is even if the scan failed. */
+	r = hs_version_parse(line, scan == 0 ? n : avail < HS_VERSION_LINE_MAX ?
+	    avail : HS_VERSION_LINE_MAX, version);
 	if (version[0] != '\0' && strcmp(version, HS_PROTOCOL_VERSION) != 0)
 		return hs_conn_fail(c, MP_ERR_UNKNOWN_ALGORITHM,
 		    HS_R_VERSION_NOT_SUPPORTED, "protocol version %s is not "
 		    "supported (this side speaks %s)", version,
 		    HS_PROTOCOL_VERSION);
+	if (scan != 0)
+		return hs_conn_fail(c, scan, HS_R_PROTOCOL_ERROR,
+		    scan == MP_ERR_TOO_LARGE ?
+		    "version line longer than %d bytes" :
+		    "version line holds a byte outside 0x20..0x7e (limit %d)",
+		    HS_VERSION_LINE_MAX);
 	if (r != 0)
 		return hs_conn_fail(c, r, HS_R_PROTOCOL_ERROR,
 		    "malformed version line \"%.*s\"", (int)n,
@@ -364,7 +386,7 @@ finish(struct hs_conn *c, struct buf *out, int r)
 	struct buf *b;
 
 	c->result = r;
-	buf_reset(c->flight);
+	drop_flight(c);
 	if (r >= 0 || c->reason == 0)
 		return r;
 	b = hs_conn_msg(c);
@@ -377,7 +399,7 @@ finish(struct hs_conn *c, struct buf *out, int r)
 int
 hs_conn_abort(struct hs_conn *c, int r)
 {
-	buf_reset(c->flight);
+	drop_flight(c);
 	return c->result = r;
 }
 

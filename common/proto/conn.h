@@ -26,6 +26,7 @@ struct hs_conn {
 	struct buf *msg;		/* the message being read */
 	struct buf *wmsg;		/* the message being written */
 	struct buf *flight;		/* frames not yet in the output */
+	uint64_t flight_sealed;		/* encrypted records in flight */
 	struct buf *own_version;	/* CR LF included */
 	struct buf *peer_version;	/* CR LF excluded */
 	struct buf *own_hello, *peer_hello;	/* as sent, type included */

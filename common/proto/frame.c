@@ -64,6 +64,9 @@ frame_put_header(struct buf *b, uint16_t timestamp, uint16_t reply)
 
 	if ((r = buf_reserve(b, FRAME_PAYLOAD_HEADER, &p)) != 0)
 		return r;
+	/* 0xffff means "no reply" in the other field: never a timestamp. */
+	if (timestamp == FRAME_TS_NONE)
+		timestamp--;
 	store_be16(store_be16(p, timestamp), reply);
 	return 0;
 }
@@ -131,6 +134,8 @@ frame_put(struct buf *b, const struct frame *f)
 
 	if (!known(f->type) || !valid(f))
 		return MP_ERR_INVALID_ARGUMENT;
+	if (f->type == FRAME_STATE && (f->u.state.flags & ~FRAME_STATE_ZSTD))
+		return MP_ERR_INVALID_ARGUMENT;	/* reserved bits go out 0 */
 	n = data_len(f);
 	if (n > FRAME_BODY_MAX - fixed_len[f->type])
 		return MP_ERR_TOO_LARGE;

@@ -96,10 +96,11 @@ struct frame {
 	} u;
 };
 
-/* Append the payload header to b (which should be empty). */
+/* Append the payload header to b (which should be empty); a timestamp
+ * of FRAME_TS_NONE is sent as FRAME_TS_NONE - 1. */
 int frame_put_header(struct buf *b, uint16_t timestamp, uint16_t reply);
 /* Append f. MP_ERR_INVALID_ARGUMENT if f breaks its type's rules (the
- * same ones the reader enforces), MP_ERR_TOO_LARGE if its body exceeds
+ * same ones the reader enforces, and reserved STATE flags must be 0), MP_ERR_TOO_LARGE if its body exceeds
  * 65535 bytes, MP_ERR_NO_SPACE if it does not fit b's maximum. */
 int frame_put(struct buf *b, const struct frame *f);
 /* How many data bytes a STREAM or STATE frame appended to b now could

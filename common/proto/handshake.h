@@ -152,10 +152,13 @@ struct hs_server_ops {
 	 * from the signed H: 0 or MP_ERR_SIGNATURE. */
 	int (*verify_user)(void *arg, const char *user, const uint8_t *blob,
 	    size_t blob_len, const uint8_t *sig, size_t sig_len);
-	/* Resume: the resume secret of session id for user (0), or
-	 * MP_ERR_NOT_FOUND. The handshake checks the proof itself. */
-	int (*resume_secret)(void *arg, const char *user, const uint8_t *id,
-	    size_t id_len, uint8_t secret[HS_RESUME_BYTES]);
+	/* Resume: 0 if session id belongs to user and proof is the
+	 * PROTOCOL.md 2.8.3 proof (with kdf's hash, over the signed H) made
+	 * with its resume secret; MP_ERR_NOT_FOUND otherwise. The secret
+	 * stays with the monitor, like the keys it checks signatures with. */
+	int (*verify_resume)(void *arg, const char *user, const char *kdf,
+	    const uint8_t *id, size_t id_len, const uint8_t *proof,
+	    size_t proof_len);
 	/* Carry out an authenticated request; fill reply. For a new or
 	 * resumed session the handshake itself sets reply->session_id
 	 * (H, or the resumed id) afterwards. */

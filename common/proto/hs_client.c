@@ -134,6 +134,9 @@ agree(struct hs_client *c, const struct hs_kex_server *ks)
 	struct hs_exchange x;
 	int r;
 
+	if (c->kc == NULL)	/* a second KEX_SERVER */
+		return hs_conn_fail(&c->c, MP_ERR_INVALID_FORMAT,
+		    HS_R_PROTOCOL_ERROR, "a second KEX_SERVER message");
 	if (ks->q_len != c->kex->server_msg_len ||
 	    kex_client_finish(c->kc, ks->q, ks->q_len, k) != 0) {
 		mp_zero(k, sizeof(k));

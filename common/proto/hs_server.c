@@ -41,7 +41,7 @@ struct hs_server {
 	struct hs_keys keys;
 	char user[HS_NAME_MAX + 1];	/* once authenticated */
 	int failures;
-	int discard;		/* a session request after a failure is dropped */
+	int discard;		/* session requests to drop: one per failure */
 	int have_session;
 	struct hs_reply reply;
 };
@@ -233,31 +233,25 @@ got_userauth(struct hs_server *s, struct buf *p)
 	    HS_MSG_USERAUTH_FAILURE, AUTH_TRIES - s->failures,
 	    AUTH_REFUSED)) != 0 || (r = hs_conn_send(&s->c)) != 0)
 		return hs_conn_internal(&s->c, r, "USERAUTH_FAILURE");
-	s->discard = 1;
+	s->discard++;
 	return HS_CONTINUE;
 }
 
-/* 0 if the proof is right for the session and this connection's H;
- * MP_ERR_NOT_FOUND if the session or the proof is wrong. */
+/* The proof must have the KDF hash's length (PROTOCOL.md 2.8.3); the
+ * monitor checks it against the session's secret and its own H. */
 static int
 check_resume(struct hs_server *s, const struct hs_request *req,
     const uint8_t *proof, size_t proof_len)
 {
-	uint8_t secret[HS_RESUME_BYTES], want[HASH_MAX_BYTES];
-	size_t want_len = 0;
+	enum hash_alg alg;
 	int r;
 
-	r = s->ops->resume_secret(s->arg, s->user, req->session_id,
-	    req->session_id_len, secret);
-	if (r == 0)
-		r = hs_resume_proof(s->keys.kdf, secret, s->keys.h,
-		    s->keys.h_len, want, &want_len);
-	if (r == 0 && (want_len != proof_len ||
-	    !mp_ct_equal(want, proof, want_len)))
-		r = MP_ERR_NOT_FOUND;
-	mp_zero(secret, sizeof(secret));
-	mp_zero(want, sizeof(want));
-	return r;
+	if ((r = kdf_by_name(s->keys.kdf, &alg)) != 0)
+		return r;
+	if (proof_len != hash_len(alg))
+		return MP_ERR_KEY_LENGTH;
+	return s->ops->verify_resume(s->arg, s->user, s->keys.kdf,
+	    req->session_id, req->session_id_len, proof, proof_len);
 }
 
 /* Let the monitor carry out the request (a resume once its proof holds)
@@ -276,6 +270,9 @@ carry_out(struct hs_server *s, const struct hs_request *req,
 	memset(rep, 0, sizeof(*rep));
 	if (req->type == HS_REQ_RESUME &&
 	    (r = check_resume(s, req, proof, proof_len)) != 0) {
+		if (r == MP_ERR_KEY_LENGTH)
+			return hs_conn_malformed(&s->c, HS_MSG_SESSION_RESUME,
+			    r);
 		if (r != MP_ERR_NOT_FOUND)
 			return hs_conn_internal(&s->c, r, "resume");
 		rep->reason = HS_R_SESSION_NOT_FOUND;
@@ -347,12 +344,16 @@ on_message(void *arg, unsigned int type, struct buf *p)
 	case SV_AUTH:
 		if (type == HS_MSG_USERAUTH_REQUEST)
 			return got_userauth(s, p);
-		if (is_request(type) && s->discard) {
-			s->discard = 0;
+		if (is_request(type) && s->discard > 0) {
+			s->discard--;
 			return HS_CONTINUE;
 		}
 		break;
 	case SV_REQUEST:
+		if (is_request(type) && s->discard > 0) {
+			s->discard--;	/* sent with a failed attempt */
+			return HS_CONTINUE;
+		}
 		if (is_request(type))
 			return got_request(s, type, p);
 		break;

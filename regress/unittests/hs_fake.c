@@ -13,8 +13,6 @@
 #include "common/proto/transcript.h"
 #include "regress/unittests/hs_fake.h"
 
-/* Each includer uses its own part of this file. */
-
 /* One host key per type, made once per process. */
 static struct sig_key *fake_host_keys[3];
 
@@ -122,20 +120,25 @@ fake_verify_user(void *arg, const char *user, const uint8_t *blob,
 }
 
 static int
-fake_resume_secret(void *arg, const char *user, const uint8_t *id,
-    size_t id_len, uint8_t secret[HS_RESUME_BYTES])
+fake_verify_resume(void *arg, const char *user, const char *kdf,
+    const uint8_t *id, size_t id_len, const uint8_t *proof, size_t proof_len)
 {
 	struct fake *f = arg;
-	size_t i;
+	uint8_t want[HASH_MAX_BYTES];
+	size_t i, want_len;
 
+	f->resume_calls++;
 	for (i = 0; i < f->nsessions; i++)
 		if (f->sessions[i].id_len == id_len &&
 		    memcmp(f->sessions[i].id, id, id_len) == 0 &&
-		    strcmp(f->sessions[i].user, user) == 0) {
-			memcpy(secret, f->sessions[i].secret, HS_RESUME_BYTES);
-			return 0;
-		}
-	return MP_ERR_NOT_FOUND;
+		    strcmp(f->sessions[i].user, user) == 0)
+			break;
+	/* Over the H this monitor signed, never one the child names. */
+	if (i == f->nsessions || hs_resume_proof(kdf, f->sessions[i].secret,
+	    f->h, f->h_len, want, &want_len) != 0 || want_len != proof_len ||
+	    !mp_ct_equal(want, proof, proof_len))
+		return MP_ERR_NOT_FOUND;
+	return 0;
 }
 
 static char *
@@ -201,6 +204,8 @@ fake_request(void *arg, const char *user, const struct hs_request *req,
 		return 0;
 	}
 	reply->ok = 1;
+	if (f->bad_reply)
+		return 0;	/* no port, no mode: the reply cannot encode */
 	switch (req->type) {
 	case HS_REQ_NEW:
 		reply->udp_port = 60001;
@@ -226,7 +231,7 @@ fake_init(struct fake *f, const char *hostkeys)
 	f->ops.sign_h = fake_sign_h;
 	f->ops.key_allowed = fake_key_allowed;
 	f->ops.verify_user = fake_verify_user;
-	f->ops.resume_secret = fake_resume_secret;
+	f->ops.verify_resume = fake_verify_resume;
 	f->ops.request = fake_request;
 }
 

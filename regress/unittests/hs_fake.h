@@ -26,8 +26,10 @@ struct fake {
 	const struct sig_key *sign_with;	/* instead of the host key */
 	int sign_other_h;			/* over H with a bit flipped */
 	int refuse;				/* refuse every request */
+	int bad_reply;				/* accept, with no mode */
 	/* What the monitor saw. */
 	int sign_calls, allowed_calls, verify_calls, request_calls;
+	int resume_calls;
 	uint8_t h[HS_H_MAX];
 	size_t h_len;
 	char req_user[HS_NAME_MAX + 1];

@@ -269,6 +269,9 @@ test_writer_refuses_bad_frames(void **state)
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.u.state.index = f.u.state.count = 0;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
+	f.u.state.count = 1;
+	f.u.state.flags = 0x02;		/* reserved */
+	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.type = FRAME_EXIT_STATUS;
 	f.u.exit.kind = 2;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
@@ -277,6 +280,9 @@ test_writer_refuses_bad_frames(void **state)
 	f.type = (enum frame_type)0;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(buf_len(b), 0);
+	/* 0xffff is never a timestamp: it means "no reply". */
+	assert_int_equal(frame_put_header(b, 0xffff, 0xffff), 0);
+	assert_memory_equal(buf_ptr(b), "\xff\xfe\xff\xff", 4);
 	buf_free(b);
 }
 

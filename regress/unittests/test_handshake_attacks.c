@@ -460,6 +460,49 @@ test_host_key_not_accepted(void **state)
 	run_done(&t);
 }
 
+/* A verify_host that breaks its contract (a positive result) ends the
+ * handshake instead of stalling it. */
+static int
+verify_host_positive(void *arg, const struct sig_key *key)
+{
+	(void)arg;
+	(void)key;
+	return 1;
+}
+
+static void
+test_callback_positive_result(void **state)
+{
+	struct run t;
+
+	(void)state;
+	run_init(&t);
+	t.params.verify_host = verify_host_positive;
+	run_go(&t);
+	assert_int_equal(t.p.crc, MP_ERR_INTERNAL);
+	assert_int_equal(alice.sign_calls, 0);
+	run_done(&t);
+}
+
+/* A server failure after it sealed part of its flight: the DISCONNECT
+ * still takes the sequence number the client expects, so the client
+ * reads the real reason rather than suspecting tampering. */
+static void
+test_error_after_sealing_readable(void **state)
+{
+	struct run t;
+
+	(void)state;
+	run_init(&t);
+	t.f.bad_reply = 1;
+	run_go(&t);
+	assert_true(t.p.src < 0);
+	assert_true(t.p.crc < 0);
+	expect_error(hs_client_error(t.p.c),
+	    "server disconnected (INTERNAL_ERROR)");
+	run_done(&t);
+}
+
 /* ---- user signatures ------------------------------------------------ */
 
 static void
@@ -878,6 +921,8 @@ b_rust_old(struct buf *in)
 	    "\0\0\0\0\0\0\0\0\x40\0\x05alice", 16), 0);
 }
 static void b_version2(struct buf *in) { text(in, "MOSHPIT-2-f/u+t\r\n"); }
+static void b_version2_ctrl(struct buf *in) { text(in, "MOSHPIT-2-x\x01\r\n"); }
+static void b_version2_lf(struct buf *in) { text(in, "MOSHPIT-2-x\n"); }
 static void b_bad_software(struct buf *in) { text(in, "MOSHPIT-1-a/b\r\n"); }
 static void b_control(struct buf *in) { text(in, "MOSHPIT-1-a\tb\r\n"); }
 static void b_bare_lf(struct buf *in) { text(in, "MOSHPIT-1-ab\n"); }
@@ -944,6 +989,10 @@ BAD(rust, MP_ERR_INVALID_FORMAT, "refusing a client that speaks the Rust "
 BAD(rust_old, MP_ERR_INVALID_FORMAT, "refusing a client that speaks the "
     "Rust moshpit protocol", 0);
 BAD(version2, MP_ERR_UNKNOWN_ALGORITHM, "protocol version 2 is not "
+    "supported", HS_R_VERSION_NOT_SUPPORTED);
+BAD(version2_ctrl, MP_ERR_UNKNOWN_ALGORITHM, "protocol version 2 is not "
+    "supported", HS_R_VERSION_NOT_SUPPORTED);
+BAD(version2_lf, MP_ERR_UNKNOWN_ALGORITHM, "protocol version 2 is not "
     "supported", HS_R_VERSION_NOT_SUPPORTED);
 BAD(bad_software, MP_ERR_INVALID_FORMAT, "malformed version line "
     "\"MOSHPIT-1-a/b\"", HS_R_PROTOCOL_ERROR);
@@ -1212,6 +1261,8 @@ main(void)
 		cmocka_unit_test(test_host_signature_other_key),
 		cmocka_unit_test(test_host_signature_other_h),
 		cmocka_unit_test(test_host_key_not_accepted),
+		cmocka_unit_test(test_callback_positive_result),
+		cmocka_unit_test(test_error_after_sealing_readable),
 		cmocka_unit_test(test_user_signature_other_h),
 		cmocka_unit_test(test_user_signature_other_key),
 		cmocka_unit_test(test_too_many_failures),
@@ -1246,6 +1297,8 @@ main(void)
 		BAD_TEST(rust),
 		BAD_TEST(rust_old),
 		BAD_TEST(version2),
+		BAD_TEST(version2_ctrl),
+		BAD_TEST(version2_lf),
 		BAD_TEST(bad_software),
 		BAD_TEST(control),
 		BAD_TEST(bare_lf),

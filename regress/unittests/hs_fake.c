@@ -385,3 +385,57 @@ pump_run(struct pump *p)
 	buf_free(to_c);
 }
 
+
+/* ---- a whole run ---------------------------------------------------- */
+
+static char run_term[] = "xterm-256color";
+static char run_mode[] = "statesync";
+static char run_empty[] = "";
+
+void
+fake_run_init(struct fake_run *t, const char *hostkeys, const char *user,
+    struct fake_id *id)
+{
+	memset(t, 0, sizeof(*t));
+	fake_init(&t->f, hostkeys ? hostkeys :
+	    "ed25519,ecdsa-p256,ecdsa-p384");
+	if (id->key == NULL)
+		fake_id_init(id, "ed25519");
+	id->sign_calls = 0;
+	fake_allow(&t->f, user, id->key);
+	t->ids[0] = fake_identity(id);
+	t->nids = 1;
+	t->params.user = user;
+	t->params.verify_host = fake_verify_host;
+	t->params.verify_arg = &t->refuse_host;
+	t->params.request.type = HS_REQ_NEW;
+	t->params.request.term = run_term;
+	t->params.request.mode = run_mode;
+	t->params.request.command = run_empty;
+	t->params.request.cols = 80;
+	t->params.request.rows = 24;
+}
+
+void
+fake_run_go(struct fake_run *t)
+{
+	t->params.ids = t->ids;
+	t->params.nids = t->nids;
+	t->p.c = hs_client_new(&t->calgs, "moshpit_test", &t->params);
+	t->p.s = hs_server_new(&t->salgs, "moshpit_test", &t->f.ops, &t->f);
+	if (t->p.c == NULL || t->p.s == NULL)
+		abort();
+	pump_run(&t->p);
+}
+
+void
+fake_run_done(struct fake_run *t)
+{
+	hs_client_free(t->p.c);
+	hs_server_free(t->p.s);
+	buf_free(t->p.wire[0]);
+	buf_free(t->p.wire[1]);
+	fake_free(&t->f);
+	hs_keys_clear(&t->ck);
+	hs_keys_clear(&t->sk);
+}

@@ -66,6 +66,27 @@ struct pump {
 	struct buf *wire[2];		/* everything delivered, by direction */
 };
 
+/* One client and one server with a fake monitor and identities. */
+struct fake_run {
+	struct fake f;
+	struct fake_id id[8];		/* extra identities a test makes */
+	struct hs_identity ids[8];
+	size_t nids;
+	int refuse_host;		/* known_hosts refuses the host key */
+	struct hs_client_params params;
+	struct hs_algorithms calgs, salgs;
+	struct pump p;
+	struct hs_keys ck, sk;
+};
+
+/* A run offering identity id (made on first use), authorised for user,
+ * asking for a new 80x24 statesync session; hostkeys NULL: all types. */
+void fake_run_init(struct fake_run *t, const char *hostkeys,
+    const char *user, struct fake_id *id);
+/* Run the handshake to its end; both machines stay for inspection. */
+void fake_run_go(struct fake_run *t);
+void fake_run_done(struct fake_run *t);
+
 void fake_add_session(struct fake *f, const char *user, const struct hs_keys *k);
 void fake_allow(struct fake *f, const char *user, const struct sig_key *key);
 void fake_free(struct fake *f);

@@ -21,72 +21,19 @@
 #define ALL_HOSTKEYS	"ed25519,ecdsa-p256,ecdsa-p384"
 
 static char term[] = "xterm-256color";
-static char mode_statesync[] = "statesync";
 static char mode_datagram[] = "datagram";
-static char empty[] = "";
-
-/* One client and one server with a fake monitor and one identity. */
-struct run {
-	struct fake f;
-	struct fake_id id[8];
-	struct hs_identity ids[8];
-	size_t nids;
-	struct hs_client_params params;
-	struct hs_algorithms calgs, salgs;
-	struct pump p;
-	struct hs_keys ck, sk;
-};
 
 static struct fake_id shared_id;	/* the authorised identity */
 
 static void
-run_init(struct run *t, const char *hostkeys)
+run_init(struct fake_run *t, const char *hostkeys)
 {
-	memset(t, 0, sizeof(*t));
-	fake_init(&t->f, hostkeys ? hostkeys : ALL_HOSTKEYS);
-	if (shared_id.key == NULL)
-		fake_id_init(&shared_id, "ed25519");
-	fake_allow(&t->f, USER, shared_id.key);
-	t->ids[0] = fake_identity(&shared_id);
-	t->nids = 1;
-	t->params.user = USER;
-	t->params.verify_host = fake_verify_host;
-	t->params.request.type = HS_REQ_NEW;
-	t->params.request.term = term;
-	t->params.request.mode = mode_statesync;
-	t->params.request.command = empty;
-	t->params.request.cols = 80;
-	t->params.request.rows = 24;
-}
-
-/* Run the handshake; both machines are kept for inspection. */
-static void
-run_go(struct run *t)
-{
-	t->params.ids = t->ids;
-	t->params.nids = t->nids;
-	assert_non_null(t->p.c = hs_client_new(&t->calgs, "moshpit_test",
-	    &t->params));
-	assert_non_null(t->p.s = hs_server_new(&t->salgs, "moshpit_test",
-	    &t->f.ops, &t->f));
-	pump_run(&t->p);
-}
-
-static void
-run_done(struct run *t)
-{
-	hs_client_free(t->p.c);
-	hs_server_free(t->p.s);
-	buf_free(t->p.wire[0]);
-	buf_free(t->p.wire[1]);
-	fake_free(&t->f);
-	hs_keys_clear(&t->ck);
-	hs_keys_clear(&t->sk);
+	fake_run_init(t, hostkeys, USER, &shared_id);
 }
 
 /* Both ends finished with a session and hold the same keys. */
 static void
-expect_session(struct run *t)
+expect_session(struct fake_run *t)
 {
 	if (t->p.crc != HS_DONE || t->p.src != HS_DONE)
 		fail_msg("client %d (%s), server %d (%s)", t->p.crc,
@@ -171,7 +118,7 @@ static void
 test_every_combination(void **state)
 {
 	size_t k, h, a, m, d, round = 0;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	for (k = 0; k < 7; k++)
@@ -190,7 +137,7 @@ test_every_combination(void **state)
 			t.calgs = pick;
 		else
 			t.salgs = pick;
-		run_go(&t);
+		fake_run_go(&t);
 		expect_session(&t);
 		assert_string_equal(t.ck.kex, pick.kex);
 		assert_string_equal(t.ck.hostkey, pick.hostkey);
@@ -203,7 +150,7 @@ test_every_combination(void **state)
 		assert_true(sig_key_equal(hs_client_host_key(t.p.c),
 		    fake_host_key(pick.hostkey)));
 		expect_records(&t.ck, &t.sk);
-		run_done(&t);
+		fake_run_done(&t);
 	}
 	assert_int_equal(round, 756);
 }
@@ -212,19 +159,19 @@ test_every_combination(void **state)
 static void
 test_defaults_each_hostkey(void **state)
 {
-	struct run t;
+	struct fake_run t;
 	int h;
 
 	(void)state;
 	for (h = 0; h < 3; h++) {
 		run_init(&t, nth(SIG_DEFAULT_LIST, h));
-		run_go(&t);
+		fake_run_go(&t);
 		expect_session(&t);
 		assert_string_equal(t.ck.kex, "mlkem768x25519-sha256");
 		assert_string_equal(t.ck.hostkey, nth(SIG_DEFAULT_LIST, h));
 		assert_string_equal(t.ck.aead, "aes256-gcm-siv");
 		expect_records(&t.ck, &t.sk);
-		run_done(&t);
+		fake_run_done(&t);
 	}
 }
 
@@ -266,7 +213,7 @@ static void
 test_kex_retry(void **state)
 {
 	int types[2];
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
@@ -274,32 +221,32 @@ test_kex_retry(void **state)
 	t.salgs.kex = "p256-sha256,x25519-sha256";
 	t.p.tamper = record_first_flight;
 	t.p.tamper_arg = types;
-	run_go(&t);
+	fake_run_go(&t);
 	expect_session(&t);
 	assert_string_equal(t.ck.kex, "p256-sha256");
 	assert_int_equal(types[0], HS_MSG_HELLO);
 	assert_int_equal(types[1], HS_MSG_KEX_RETRY);
 	assert_int_equal(t.f.sign_calls, 1);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 static void
 test_kex_guess_right(void **state)
 {
 	int types[2];
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
 	t.p.tamper = record_first_flight;
 	t.p.tamper_arg = types;
-	run_go(&t);
+	fake_run_go(&t);
 	expect_session(&t);
 	assert_int_equal(types[0], HS_MSG_HELLO);
 	assert_int_equal(types[1], HS_MSG_KEX_SERVER);
 	assert_int_equal(t.p.sent[0], 2);	/* two client flights */
 	assert_int_equal(t.p.sent[1], 2);	/* two server flights */
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 static void
@@ -310,7 +257,7 @@ test_session_new_fields(void **state)
 	static char cmd[] = "ls -l /tmp";
 	const struct hs_reply *reply;
 	struct hs_request *q;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
@@ -327,7 +274,7 @@ test_session_new_fields(void **state)
 	q->env[1].name = foo;
 	q->env[1].value = foo_v;
 	q->nenv = 2;
-	run_go(&t);
+	fake_run_go(&t);
 	expect_session(&t);
 	assert_string_equal(t.f.req_user, USER);
 	assert_string_equal(hs_server_user(t.p.s), USER);
@@ -353,7 +300,7 @@ test_session_new_fields(void **state)
 	assert_int_equal(reply->session_id_len, t.ck.h_len);
 	assert_memory_equal(reply->session_id, t.ck.h, t.ck.h_len);
 	assert_memory_equal(t.ck.session_id, t.ck.h, t.ck.h_len);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 static void
@@ -361,7 +308,7 @@ test_session_list(void **state)
 {
 	const struct hs_reply *reply;
 	struct hs_keys k;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
@@ -373,7 +320,7 @@ test_session_list(void **state)
 	memset(k.session_id, 0xbb, 48);
 	fake_add_session(&t.f, USER, &k);
 	t.params.request.type = HS_REQ_LIST;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, HS_DONE);
 	assert_int_equal(t.p.src, HS_DONE);
 	assert_int_equal(t.f.req.type, HS_REQ_LIST);
@@ -393,16 +340,16 @@ test_session_list(void **state)
 	/* No session, so no keys. */
 	assert_int_equal(hs_client_keys(t.p.c, &k), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(hs_server_keys(t.p.s, &k), MP_ERR_INVALID_ARGUMENT);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* Start a session, then resume it from a second connection with the
  * given secret (NULL: the right one). */
 static void
-resume(struct run *first, struct run *t, const uint8_t *secret)
+resume(struct fake_run *first, struct fake_run *t, const uint8_t *secret)
 {
 	run_init(first, NULL);
-	run_go(first);
+	fake_run_go(first);
 	expect_session(first);
 	run_init(t, NULL);
 	fake_add_session(&t->f, USER, &first->sk);
@@ -413,14 +360,14 @@ resume(struct run *first, struct run *t, const uint8_t *secret)
 	t->params.request.cols = 100;
 	t->params.request.rows = 30;
 	t->params.resume_secret = secret ? secret : first->ck.resume;
-	run_go(t);
+	fake_run_go(t);
 }
 
 static void
 test_resume(void **state)
 {
 	const struct hs_reply *reply;
-	struct run first, t;
+	struct fake_run first, t;
 
 	(void)state;
 	resume(&first, &t, NULL);
@@ -442,8 +389,8 @@ test_resume(void **state)
 	    HS_RESUME_BYTES);
 	assert_memory_not_equal(t.ck.c2s_key, first.ck.c2s_key,
 	    t.ck.key_len);
-	run_done(&first);
-	run_done(&t);
+	fake_run_done(&first);
+	fake_run_done(&t);
 }
 
 static void
@@ -451,7 +398,7 @@ test_resume_wrong_secret(void **state)
 {
 	static const uint8_t wrong[HS_RESUME_BYTES] = { 1 };
 	const struct hs_reply *reply;
-	struct run first, t;
+	struct fake_run first, t;
 	struct hs_keys k;
 
 	(void)state;
@@ -465,8 +412,8 @@ test_resume_wrong_secret(void **state)
 	assert_string_equal(reply->message, "no such session");
 	assert_int_equal(hs_client_keys(t.p.c, &k), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(hs_server_keys(t.p.s, &k), MP_ERR_INVALID_ARGUMENT);
-	run_done(&first);
-	run_done(&t);
+	fake_run_done(&first);
+	fake_run_done(&t);
 }
 
 /* A refused request: SESSION_FAILURE, its message cleaned. */
@@ -474,19 +421,19 @@ static void
 test_session_refused(void **state)
 {
 	const struct hs_reply *reply;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
 	t.f.refuse = 1;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, HS_DONE);
 	assert_int_equal(t.p.src, HS_DONE);
 	assert_non_null(reply = hs_client_reply(t.p.c));
 	assert_false(reply->ok);
 	assert_int_equal(reply->reason, HS_R_SESSION_REFUSED);
 	assert_string_equal(reply->message, "logins disabled[2J; try later");
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* The first identity is refused; the second is used, and the request
@@ -494,7 +441,7 @@ test_session_refused(void **state)
 static void
 test_second_identity(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
@@ -502,7 +449,7 @@ test_second_identity(void **state)
 	t.ids[1] = t.ids[0];		/* the authorised one second */
 	t.ids[0] = fake_identity(&t.id[0]);
 	t.nids = 2;
-	run_go(&t);
+	fake_run_go(&t);
 	expect_session(&t);
 	assert_int_equal(t.f.allowed_calls, 2);
 	assert_int_equal(t.f.verify_calls, 1);
@@ -510,14 +457,14 @@ test_second_identity(void **state)
 	assert_int_equal(t.id[0].sign_calls, 1);
 	assert_int_equal(t.p.sent[0], 3);	/* hello, auth, auth again */
 	sig_free(t.id[0].key);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* Input one byte at a time, through a KEX_RETRY and a refused identity. */
 static void
 test_one_byte_at_a_time(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
@@ -528,12 +475,12 @@ test_one_byte_at_a_time(void **state)
 	t.salgs.kex = "x25519-sha256";
 	t.calgs.mac = "hmac-sha256";
 	t.p.chunk = 1;
-	run_go(&t);
+	fake_run_go(&t);
 	expect_session(&t);
 	assert_string_equal(t.ck.kex, "x25519-sha256");
 	expect_records(&t.ck, &t.sk);
 	sig_free(t.id[0].key);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* Everything both sides sent, delivered in one piece each: several
@@ -544,12 +491,12 @@ test_client_stream_in_one_chunk(void **state)
 {
 	struct buf *out;
 	struct hs_server *s;
-	struct run t, u;
+	struct fake_run t, u;
 
 	(void)state;
 	run_init(&t, NULL);
 	assert_non_null(t.p.wire[0] = buf_new(FAKE_IO_MAX));
-	run_go(&t);
+	fake_run_go(&t);
 	expect_session(&t);
 	/* A fresh server fed the same bytes at once answers the first
 	 * flight and then fails on records made for another server. */
@@ -562,8 +509,8 @@ test_client_stream_in_one_chunk(void **state)
 	assert_int_equal(u.f.sign_calls, 1);
 	buf_free(out);
 	hs_server_free(s);
-	run_done(&u);
-	run_done(&t);
+	fake_run_done(&u);
+	fake_run_done(&t);
 }
 
 static void
@@ -571,7 +518,7 @@ test_bad_parameters(void **state)
 {
 	static char bad_term[] = "xterm;rm";
 	struct hs_algorithms unknown = { "x448-sha512", NULL, NULL, NULL, NULL };
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
@@ -592,7 +539,7 @@ test_bad_parameters(void **state)
 	t.f.ops.hostkey_algorithms = "ecdsa-p384";
 	t.salgs.hostkey = "ed25519";
 	assert_null(hs_server_new(&t.salgs, "x", &t.f.ops, &t.f));
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* ---- seed corpora ---------------------------------------------------- */
@@ -615,11 +562,11 @@ write_seed(const char *dir, const char *harness, const char *name,
 /* What each side sent in a real handshake, as seeds for the machine
  * harnesses: a fresh machine gets through the first flight with them. */
 static void
-seeds_from(const char *dir, const char *name, struct run *t)
+seeds_from(const char *dir, const char *name, struct fake_run *t)
 {
 	assert_non_null(t->p.wire[0] = buf_new(FAKE_IO_MAX));
 	assert_non_null(t->p.wire[1] = buf_new(FAKE_IO_MAX));
-	run_go(t);
+	fake_run_go(t);
 	assert_int_equal(t->p.crc, HS_DONE);
 	write_seed(dir, "fuzz_hs_server", name, buf_ptr(t->p.wire[0]),
 	    buf_len(t->p.wire[0]));
@@ -631,23 +578,23 @@ static void
 test_write_corpus(void **state)
 {
 	const char *dir = getenv("MP_WRITE_CORPUS");
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t, NULL);
 	t.calgs.kex = "x25519-sha256";
 	seeds_from(dir, "x25519-new", &t);
-	run_done(&t);
+	fake_run_done(&t);
 	run_init(&t, NULL);
 	t.calgs.kex = "p256-sha256,x25519-sha256";
 	t.salgs.kex = "x25519-sha256";
 	t.calgs.mac = "hmac-sha256";
 	t.params.request.type = HS_REQ_LIST;
 	seeds_from(dir, "retry-list", &t);
-	run_done(&t);
+	fake_run_done(&t);
 	run_init(&t, "ecdsa-p256");
 	seeds_from(dir, "hybrid-default", &t);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 int

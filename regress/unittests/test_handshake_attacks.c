@@ -21,63 +21,14 @@
 #define ALL_HOSTKEYS	"ed25519,ecdsa-p256,ecdsa-p384"
 #define VERSION_LINE	"MOSHPIT-1-raw_0.1\r\n"
 
-static char term[] = "xterm";
-static char mode[] = "statesync";
-static char empty[] = "";
 static struct fake_id alice;		/* authorised for USER */
 
 /* ---- a client and a server with a fake monitor ---------------------- */
 
-struct run {
-	struct fake f;
-	struct hs_identity ids[8];
-	size_t nids;
-	int refuse_host;
-	struct hs_algorithms calgs;
-	struct hs_client_params params;
-	struct pump p;
-};
-
 static void
-run_init(struct run *t)
+run_init(struct fake_run *t)
 {
-	memset(t, 0, sizeof(*t));
-	fake_init(&t->f, ALL_HOSTKEYS);
-	if (alice.key == NULL)
-		fake_id_init(&alice, "ed25519");
-	alice.sign_calls = 0;
-	fake_allow(&t->f, USER, alice.key);
-	t->ids[0] = fake_identity(&alice);
-	t->nids = 1;
-	t->params.user = USER;
-	t->params.verify_host = fake_verify_host;
-	t->params.verify_arg = &t->refuse_host;
-	t->params.request.type = HS_REQ_NEW;
-	t->params.request.term = term;
-	t->params.request.mode = mode;
-	t->params.request.command = empty;
-	t->params.request.cols = 80;
-	t->params.request.rows = 24;
-}
-
-static void
-run_go(struct run *t)
-{
-	t->params.ids = t->ids;
-	t->params.nids = t->nids;
-	assert_non_null(t->p.c = hs_client_new(&t->calgs, "test",
-	    &t->params));
-	assert_non_null(t->p.s = hs_server_new(NULL, "test", &t->f.ops,
-	    &t->f));
-	pump_run(&t->p);
-}
-
-static void
-run_done(struct run *t)
-{
-	hs_client_free(t->p.c);
-	hs_server_free(t->p.s);
-	fake_free(&t->f);
+	fake_run_init(t, NULL, USER, &alice);
 }
 
 static void
@@ -350,13 +301,13 @@ tamper_hello(void *arg, int to_client, int n, struct buf *data)
 static void
 downgrade(void (*edit)(struct hs_hello *), int to_client)
 {
-	struct run t;
+	struct fake_run t;
 
 	run_init(&t);
 	hello_edit = edit;
 	hello_edit_to_client = to_client;
 	t.p.tamper = tamper_hello;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_SIGNATURE);
 	expect_error(hs_client_error(t.p.c), "signature does not verify");
 	/* The client's refusal is encrypted under keys the server does not
@@ -364,7 +315,7 @@ downgrade(void (*edit)(struct hs_hello *), int to_client)
 	assert_int_equal(t.p.src, MP_ERR_AUTH);
 	assert_int_equal(alice.sign_calls, 0);
 	assert_int_equal(t.f.allowed_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 static void
@@ -385,14 +336,14 @@ test_downgrade_client_list_trimmed(void **state)
 static void
 test_downgrade_client_kex_trimmed(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t);
 	hello_edit = weakest_kex;
 	hello_edit_to_client = 0;
 	t.p.tamper = tamper_hello;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.src, MP_ERR_INVALID_FORMAT);
 	expect_error(hs_server_error(t.p.s), "KEX_CLIENT for "
 	    "mlkem768x25519-sha256 where p256-sha256 was due");
@@ -400,7 +351,7 @@ test_downgrade_client_kex_trimmed(void **state)
 	assert_int_equal(t.p.crc, MP_ERR_INVALID_FORMAT);
 	expect_error(hs_client_error(t.p.c), "server disconnected "
 	    "(PROTOCOL_ERROR)");
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* ---- host signatures ------------------------------------------------ */
@@ -409,13 +360,13 @@ static void
 test_host_signature_other_key(void **state)
 {
 	struct sig_key *other;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	assert_int_equal(sig_generate(sig_by_name("ed25519"), &other), 0);
 	run_init(&t);
 	t.f.sign_with = other;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_SIGNATURE);
 	expect_error(hs_client_error(t.p.c), "signature does not verify");
 	/* The server reads the client's refusal. */
@@ -423,41 +374,41 @@ test_host_signature_other_key(void **state)
 	expect_error(hs_server_error(t.p.s),
 	    "client disconnected (HOST_KEY_NOT_VERIFIABLE)");
 	assert_int_equal(alice.sign_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 	sig_free(other);
 }
 
 static void
 test_host_signature_other_h(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t);
 	t.f.sign_other_h = 1;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_SIGNATURE);
 	assert_int_equal(t.p.src, MP_ERR_SIGNATURE);
 	assert_int_equal(alice.sign_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* A valid signature by a key known_hosts does not accept. */
 static void
 test_host_key_not_accepted(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t);
 	t.refuse_host = 1;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_NOT_FOUND);
 	expect_error(hs_client_error(t.p.c), "host key not accepted");
 	expect_error(hs_server_error(t.p.s),
 	    "client disconnected (HOST_KEY_NOT_VERIFIABLE)");
 	assert_int_equal(alice.sign_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* A verify_host that breaks its contract (a positive result) ends the
@@ -473,15 +424,15 @@ verify_host_positive(void *arg, const struct sig_key *key)
 static void
 test_callback_positive_result(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t);
 	t.params.verify_host = verify_host_positive;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_INTERNAL);
 	assert_int_equal(alice.sign_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* A server failure after it sealed part of its flight: the DISCONNECT
@@ -490,17 +441,17 @@ test_callback_positive_result(void **state)
 static void
 test_error_after_sealing_readable(void **state)
 {
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t);
 	t.f.bad_reply = 1;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_true(t.p.src < 0);
 	assert_true(t.p.crc < 0);
 	expect_error(hs_client_error(t.p.c),
 	    "server disconnected (INTERNAL_ERROR)");
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* ---- user signatures ------------------------------------------------ */
@@ -510,14 +461,14 @@ test_user_signature_other_h(void **state)
 {
 	struct hs_keys old;
 	struct fake_id thief;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	run_init(&t);
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, HS_DONE);
 	assert_int_equal(hs_client_keys(t.p.c, &old), 0);
-	run_done(&t);
+	fake_run_done(&t);
 	/* A signature made for the earlier session's H. */
 	run_init(&t);
 	thief = alice;
@@ -525,20 +476,20 @@ test_user_signature_other_h(void **state)
 	thief.other_h_len = old.h_len;
 	thief.user = USER;
 	t.ids[0] = fake_identity(&thief);
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_AUTH);
 	expect_error(hs_client_error(t.p.c), "permission denied (publickey)");
 	assert_int_equal(t.f.verify_calls, 1);
 	assert_int_equal(t.f.request_calls, 0);
 	assert_null(hs_server_user(t.p.s));
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 static void
 test_user_signature_other_key(void **state)
 {
 	struct fake_id mallory, swap;
-	struct run t;
+	struct fake_run t;
 
 	(void)state;
 	fake_id_init(&mallory, "ed25519");
@@ -547,11 +498,11 @@ test_user_signature_other_key(void **state)
 	swap = alice;
 	swap.signer = mallory.key;	/* offers alice's, signs with own */
 	t.ids[0] = fake_identity(&swap);
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.crc, MP_ERR_AUTH);
 	assert_int_equal(t.f.verify_calls, 1);
 	assert_int_equal(t.f.request_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 	sig_free(mallory.key);
 }
 
@@ -560,7 +511,7 @@ static void
 test_too_many_failures(void **state)
 {
 	struct fake_id ids[7];
-	struct run t;
+	struct fake_run t;
 	size_t i;
 
 	(void)state;
@@ -570,7 +521,7 @@ test_too_many_failures(void **state)
 		t.ids[i] = fake_identity(&ids[i]);
 	}
 	t.nids = 7;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.src, MP_ERR_AUTH);
 	expect_error(hs_server_error(t.p.s), "too many authentication "
 	    "failures");
@@ -583,7 +534,7 @@ test_too_many_failures(void **state)
 		assert_int_equal(ids[i].sign_calls, i < 6);
 		sig_free(ids[i].key);
 	}
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 /* ---- records -------------------------------------------------------- */
@@ -615,18 +566,18 @@ flip_bit(void *arg, int to_client, int n, struct buf *data)
 static void
 tampered(const char *mac)
 {
-	struct run t;
+	struct fake_run t;
 
 	run_init(&t);
 	t.calgs.mac = mac;
 	t.p.tamper = flip_bit;
-	run_go(&t);
+	fake_run_go(&t);
 	assert_int_equal(t.p.src, MP_ERR_AUTH);
 	expect_error(hs_server_error(t.p.s), "failed to authenticate");
 	assert_int_equal(t.p.sent[1], 1);	/* nothing sent back */
 	assert_int_equal(t.p.crc, HS_CONTINUE);
 	assert_int_equal(t.f.allowed_calls, 0);
-	run_done(&t);
+	fake_run_done(&t);
 }
 
 static void
@@ -730,12 +681,12 @@ raw_resume(const char *user, int proof_from_other_h, int expect_ok)
 	struct hs_keys k;
 	struct buf *m;
 	size_t proof_len;
-	struct run first;
+	struct fake_run first;
 	struct raw r;
 	int type;
 
 	run_init(&first);
-	run_go(&first);
+	fake_run_go(&first);
 	assert_int_equal(hs_server_keys(first.p.s, &k), 0);
 	raw_start(&r);
 	fake_allow(&r.f, "bob", alice.key);
@@ -764,7 +715,7 @@ raw_resume(const char *user, int proof_from_other_h, int expect_ok)
 	}
 	buf_free(m);
 	raw_free(&r);
-	run_done(&first);
+	fake_run_done(&first);
 }
 
 static void
@@ -1073,7 +1024,7 @@ test_bad_input(void **state)
 /* ---- malformed input to the client ---------------------------------- */
 
 struct script {
-	struct run t;
+	struct fake_run t;
 	struct buf *to_client, *from_client;
 };
 
@@ -1107,7 +1058,7 @@ script_done(struct script *sc)
 {
 	buf_free(sc->to_client);
 	buf_free(sc->from_client);
-	run_done(&sc->t);
+	fake_run_done(&sc->t);
 }
 
 /* The server's version line and a HELLO offering kex. */

@@ -29,6 +29,13 @@ COMMON_SRCS := $(wildcard common/*.c common/*/*.c)
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/obj/%.o)
 LIBCOMMON := $(B)/libmpcommon.a
 
+# ---- the net child's confinement (seccomp, capabilities, drops) ----------
+SANDBOX_SRCS := $(wildcard sandbox/*.c)
+ifneq ($(SANDBOX_SRCS),)
+LIBSANDBOX := $(B)/libmpsandbox.a
+SANDBOX_LIBS = $(SECCOMP_LIBS) $(LIBCAP_LIBS)
+endif
+
 # ---- programs -----------------------------------------------------------
 KEYGEN_SRCS := $(wildcard keygen/*.c)
 PROGRAMS :=
@@ -48,6 +55,7 @@ BENCH_SRCS := $(wildcard regress/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:regress/bench/%.c=$(B)/bench/%)
 
 ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) \
+	$(SANDBOX_SRCS:%.c=$(B)/obj/%.o) \
 	$(SUPPORT_SRCS:%.c=$(B)/obj/%.o) \
 	$(UNIT_SRCS:%.c=$(B)/obj/%.o) $(BENCH_SRCS:%.c=$(B)/obj/%.o) \
 	$(FUZZ_SRCS:%.c=$(B)/obj/%.o)
@@ -74,14 +82,21 @@ $(B)/bin/mp-keygen: $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(LIBSANDBOX): $(SANDBOX_SRCS:%.c=$(B)/obj/%.o)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
 $(LIBSUPPORT): $(SUPPORT_SRCS:%.c=$(B)/obj/%.o)
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(LIBSUPPORT) $(LIBCOMMON)
+$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(LIBSUPPORT) $(LIBSANDBOX) \
+    $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS) $(JANSSON_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(SANDBOX_LIBS) $(CMOCKA_LIBS) \
+	    $(JANSSON_LIBS)
 
 $(B)/bench/%: $(B)/obj/regress/bench/%.o $(LIBSUPPORT) $(LIBCOMMON)
 	@mkdir -p $(@D)

@@ -112,7 +112,7 @@ check_args(struct gen_opts *o)
 	return EXIT_USAGE;
 }
 
-static const char *
+const char *
 home_dir(void)
 {
 	const char *home = getenv("HOME");

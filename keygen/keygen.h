@@ -15,6 +15,10 @@ int cmd_fingerprint(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_public(int argc, char **argv);
 int cmd_change_passphrase(int argc, char **argv);
+int cmd_known_hosts(int argc, char **argv);
+
+/* $HOME, else the password entry's home directory, else NULL. */
+const char *home_dir(void);
 
 /* Print the usage line of a subcommand to stderr; returns EXIT_USAGE. */
 int cmd_usage(const char *name);

@@ -23,6 +23,8 @@ static const struct command {
 	{ "public", cmd_public, "public file" },
 	{ "change-passphrase", cmd_change_passphrase,
 	    "change-passphrase [-n] [--passphrase-stdin] file" },
+	{ "known-hosts", cmd_known_hosts,
+	    "known-hosts remove host[:port] [-f file]" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -47,6 +49,10 @@ static const char help_text[] =
 "  change-passphrase   re-encrypt a private key file (-n: remove the\n"
 "                      passphrase; --passphrase-stdin: the old passphrase\n"
 "                      then the new one as lines of stdin)\n"
+"  known-hosts remove  delete every line for a host from a known_hosts\n"
+"                      file (default ~/.mp/known_hosts), keeping the old\n"
+"                      one as file.old; host:port and [addr]:port name\n"
+"                      a port other than 40404\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error.\n";
 

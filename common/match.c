@@ -16,14 +16,15 @@ lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
 
-int
-match_glob(const char *s, const char *pat, size_t patlen)
+static int
+glob(const char *s, const char *pat, size_t patlen, int fold)
 {
 	size_t si = 0, pi = 0, star = SIZE_MAX, mark = 0;
 
 	while (s[si] != '\0') {
 		if (pi < patlen && (pat[pi] == '?' ||
-		    (pat[pi] != '*' && lower(pat[pi]) == lower(s[si])))) {
+		    (pat[pi] != '*' && (fold ? lower(pat[pi]) == lower(s[si]) :
+		    pat[pi] == s[si])))) {
 			si++;
 			pi++;
 		} else if (pi < patlen && pat[pi] == '*') {
@@ -38,6 +39,18 @@ match_glob(const char *s, const char *pat, size_t patlen)
 	while (pi < patlen && pat[pi] == '*')
 		pi++;
 	return pi == patlen;
+}
+
+int
+match_glob(const char *s, const char *pat, size_t patlen)
+{
+	return glob(s, pat, patlen, 1);
+}
+
+int
+match_glob_case(const char *s, const char *pat, size_t patlen)
+{
+	return glob(s, pat, patlen, 0);
 }
 
 /* Prefix length: 1 to 3 decimal digits, at most max. */

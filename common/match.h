@@ -13,8 +13,11 @@ enum match_result {
 #define MATCH_CIDR	0x1	/* patterns containing '/' are CIDR blocks */
 
 /* 1 if s matches pat (patlen bytes; '*' any run, '?' one character),
- * ignoring ASCII case; else 0. Linear in memory, no recursion. */
+ * ignoring ASCII case (host names); else 0. Linear in memory, no
+ * recursion. match_glob_case() is the same with case significant
+ * (environment variable names). */
 int match_glob(const char *s, const char *pat, size_t patlen);
+int match_glob_case(const char *s, const char *pat, size_t patlen);
 
 /* 1 if the address addr lies in the block pat ("192.0.2.0/24",
  * "2001:db8::/32"), 0 if not (or addr is not an address of that family);

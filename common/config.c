@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/config.h"
+#include "common/encode.h"
 #include "common/err.h"
 
 struct entry {
@@ -336,18 +337,6 @@ parse_name(struct parser *ps, char *out, const char *what)
 
 /* ---- strings ------------------------------------------------------------ */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t
 utf8_put(uint32_t cp, char *out)
 {
@@ -374,7 +363,7 @@ parse_uescape(struct parser *ps, char *out, size_t *n)
 	int i, h;
 
 	for (i = 0; i < 4; i++) {
-		if (ps->p == ps->end || (h = hexval(*ps->p)) < 0)
+		if (ps->p == ps->end || (h = hex_digit_value(*ps->p)) < 0)
 			return perr(ps, MP_ERR_INVALID_FORMAT,
 			    "\\u needs four hex digits");
 		cp = (cp << 4) | (uint32_t)h;

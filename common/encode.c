@@ -88,8 +88,8 @@ hex_encode(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int
-hex_value(char c)
+int
+hex_digit_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -112,8 +112,8 @@ hex_decode(const char *text, size_t text_len, uint8_t *out, size_t out_cap,
 	if (text_len / 2 > out_cap)
 		return MP_ERR_NO_SPACE;
 	for (i = 0; i < text_len / 2; i++) {
-		hi = hex_value(text[2 * i]);
-		lo = hex_value(text[2 * i + 1]);
+		hi = hex_digit_value(text[2 * i]);
+		lo = hex_digit_value(text[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return MP_ERR_INVALID_FORMAT;
 		out[i] = (uint8_t)(hi << 4 | lo);

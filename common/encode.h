@@ -19,6 +19,8 @@ int b64_decode(const char *text, size_t text_len, uint8_t *out,
 
 /* Lower-case hex of in into out (2 * len + 1 bytes, NUL-terminated). */
 void hex_encode(const uint8_t *in, size_t len, char *out);
+/* The value of one hex digit (either case), or -1. */
+int hex_digit_value(int c);
 /* Decode hex (either case, even length) into out; same errors as above. */
 int hex_decode(const char *text, size_t text_len, uint8_t *out,
     size_t out_cap, size_t *out_len);

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <cmocka.h>
 
+#include "common/encode.h"
 #include "testvec.h"
 
 struct tv_reader {
@@ -44,17 +45,6 @@ tv_load_json(const char *relpath)
 	return root;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 uint8_t *
 tv_unhex(const char *hex, size_t *len)
 {
@@ -66,8 +56,8 @@ tv_unhex(const char *hex, size_t *len)
 	out = malloc(n / 2 + 1);
 	assert_non_null(out);
 	for (i = 0; i < n / 2; i++) {
-		int hi = hexval((unsigned char)hex[2 * i]);
-		int lo = hexval((unsigned char)hex[2 * i + 1]);
+		int hi = hex_digit_value((unsigned char)hex[2 * i]);
+		int lo = hex_digit_value((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			fail_msg("bad hex digit in vector file");
 		out[i] = (uint8_t)(hi << 4 | lo);

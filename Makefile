@@ -16,8 +16,13 @@ demo: deps
 	+@$(MAKE) --no-print-directory config.mk
 	+@$(BUILD) demo
 
-check-sanitizers check-clang fuzz fuzz-smoke bench install: config.mk
+check-sanitizers check-clang fuzz fuzz-smoke install: config.mk
 	+@$(BUILD) $@
+
+# The benchmarks compare with OpenSSH and mosh: install them first.
+bench: config.mk
+	@scripts/install-deps --bench
+	+@$(BUILD) bench
 
 deps:
 	@scripts/install-deps

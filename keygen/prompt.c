@@ -1,30 +1,17 @@
 /* prompt.c: mp-keygen's passphrases and questions: from the terminal with echo off, or a line of standard input. */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/log.h"
 #include "common/secmem.h"
+#include "common/ttyprompt.h"
 #include "common/xmalloc.h"
 #include "keygen/keygen.h"
 
 #define LINE_SIZE	(PASSPHRASE_MAX + 1)
-#define LINE_TOO_LONG	(-2)
-
-static const int tty_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
-#define NSIGNALS	(sizeof(tty_signals) / sizeof(tty_signals[0]))
-
-static volatile sig_atomic_t caught_signal;
-
-static void
-catch_signal(int sig)
-{
-	caught_signal = sig;
-}
 
 int
 have_terminal(void)
@@ -39,94 +26,12 @@ have_terminal(void)
 	return 1;
 }
 
-/*
- * Read one line from fd into buf (LINE_SIZE bytes), one byte at a time
- * so that nothing beyond it is consumed. 0 with the newline removed;
- * LINE_TOO_LONG past PASSPHRASE_MAX bytes; -1 at end of input before any
- * byte, on error or on a caught signal.
- */
-static int
-read_line(int fd, char *buf)
-{
-	size_t len = 0;
-	ssize_t n;
-	char c;
-
-	for (;;) {
-		n = read(fd, &c, 1);
-		if (n < 0 && errno == EINTR && !caught_signal)
-			continue;
-		if (n < 0 || caught_signal)
-			return -1;
-		if (n == 0 || c == '\n')
-			break;
-		if (len == PASSPHRASE_MAX)
-			return LINE_TOO_LONG;
-		buf[len++] = c;
-	}
-	buf[len] = '\0';
-	return n == 0 && len == 0 ? -1 : 0;
-}
-
-static void
-set_signals(struct sigaction *old)
-{
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = catch_signal;	/* no SA_RESTART: read() returns */
-	sigemptyset(&sa.sa_mask);
-	caught_signal = 0;
-	for (i = 0; i < NSIGNALS; i++)
-		sigaction(tty_signals[i], &sa, &old[i]);
-}
-
-static void
-restore_signals(const struct sigaction *old)
-{
-	size_t i;
-
-	for (i = 0; i < NSIGNALS; i++)
-		sigaction(tty_signals[i], &old[i], NULL);
-	if (caught_signal)
-		raise(caught_signal);
-}
-
-/* Prompt on /dev/tty and read the answer, echoing it only if echo. */
-static int
-tty_line(const char *prompt, int echo, char *buf)
-{
-	struct sigaction old[NSIGNALS];
-	struct termios saved, quiet;
-	int fd, r, restore;
-
-	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1)
-		return -1;
-	restore = !echo && tcgetattr(fd, &saved) == 0;
-	set_signals(old);
-	if (restore) {
-		quiet = saved;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		(void)tcsetattr(fd, TCSAFLUSH, &quiet);
-	}
-	(void)!write(fd, prompt, strlen(prompt));
-	r = read_line(fd, buf);
-	if (restore) {
-		(void)tcsetattr(fd, TCSAFLUSH, &saved);
-		(void)!write(fd, "\n", 1);
-	}
-	close(fd);
-	restore_signals(old);
-	return r;
-}
-
 int
 ask_yes_no(const char *question)
 {
 	char answer[LINE_SIZE];
 
-	if (tty_line(question, 1, answer) != 0)
+	if (tty_prompt(question, 1, answer, sizeof(answer)) != 0)
 		return 0;
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
@@ -136,7 +41,7 @@ ask_text(const char *question)
 {
 	char answer[LINE_SIZE];
 
-	if (tty_line(question, 1, answer) != 0)
+	if (tty_prompt(question, 1, answer, sizeof(answer)) != 0)
 		return NULL;
 	return xstrdup(answer);
 }
@@ -156,13 +61,13 @@ get_line(const char *prompt)
 	int r;
 
 	if (prompt != NULL)
-		r = tty_line(prompt, 0, p);
+		r = tty_prompt(prompt, 0, p, LINE_SIZE);
 	else
-		r = read_line(STDIN_FILENO, p);
+		r = tty_read_line(STDIN_FILENO, p, LINE_SIZE);
 	if (r == 0)
 		return p;
 	passphrase_free(p);
-	if (r == LINE_TOO_LONG)
+	if (r == MP_ERR_TOO_LARGE)
 		log_error("passphrase longer than %d bytes", PASSPHRASE_MAX);
 	else if (prompt != NULL)
 		log_error("no passphrase read from the terminal");

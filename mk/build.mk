@@ -19,7 +19,11 @@ SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 	-fno-omit-frame-pointer -DMP_FUZZING
 endif
 
-CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CONFIGURED_CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS) \
+ifeq ($(SECCOMP_DEBUG),yes)
+SECCOMP_DEBUG_FLAGS = -DMP_SECCOMP_DEBUG=1
+endif
+
+CFLAGS = -std=gnu11 $(SECCOMP_DEBUG_FLAGS) -D_GNU_SOURCE $(CONFIGURED_CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS) \
 	-I. $(DEP_CFLAGS) -MMD -MP
 LDFLAGS = $(LDHARDEN) $(SANFLAGS)
 LIBS = $(CRYPTO_LIBS)
@@ -38,9 +42,23 @@ endif
 
 # ---- programs -----------------------------------------------------------
 KEYGEN_SRCS := $(wildcard keygen/*.c)
+MPS_SRCS := $(wildcard monitor/*.c session/*.c)
+NET_SRCS := $(wildcard privsep/*.c)
+MP_SRCS := $(wildcard client/*.c)
 PROGRAMS :=
+LIBEXEC_PROGRAMS :=
+SBIN_PROGRAMS :=
 ifneq ($(KEYGEN_SRCS),)
 PROGRAMS += $(B)/bin/mp-keygen
+endif
+ifneq ($(MPS_SRCS),)
+SBIN_PROGRAMS += $(B)/bin/mps
+endif
+ifneq ($(NET_SRCS),)
+LIBEXEC_PROGRAMS += $(B)/bin/mps-net
+endif
+ifneq ($(MP_SRCS),)
+PROGRAMS += $(B)/bin/mp
 endif
 
 # ---- tests, fuzzers, benchmarks -----------------------------------------
@@ -55,6 +73,8 @@ BENCH_SRCS := $(wildcard regress/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:regress/bench/%.c=$(B)/bench/%)
 
 ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) \
+	$(MPS_SRCS:%.c=$(B)/obj/%.o) $(NET_SRCS:%.c=$(B)/obj/%.o) \
+	$(MP_SRCS:%.c=$(B)/obj/%.o) \
 	$(SANDBOX_SRCS:%.c=$(B)/obj/%.o) \
 	$(SUPPORT_SRCS:%.c=$(B)/obj/%.o) \
 	$(UNIT_SRCS:%.c=$(B)/obj/%.o) $(BENCH_SRCS:%.c=$(B)/obj/%.o) \
@@ -65,7 +85,7 @@ ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) \
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(LIBCOMMON) $(PROGRAMS)
+all: $(LIBCOMMON) $(PROGRAMS) $(SBIN_PROGRAMS) $(LIBEXEC_PROGRAMS)
 
 $(B)/obj/%.o: %.c config.h
 	@mkdir -p $(@D)
@@ -82,6 +102,31 @@ $(B)/bin/mp-keygen: $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Each program's main() is in main.c; the rest of its folder forms a
+# library that unit tests link too.
+LIBMONITOR := $(B)/libmpmonitor.a
+LIBCLIENT := $(B)/libmpclient.a
+LIBNET := $(B)/libmpnet.a
+$(LIBMONITOR): $(filter-out $(B)/obj/monitor/main.o,$(MPS_SRCS:%.c=$(B)/obj/%.o))
+$(LIBCLIENT): $(filter-out $(B)/obj/client/main.o,$(MP_SRCS:%.c=$(B)/obj/%.o))
+$(LIBNET): $(filter-out $(B)/obj/privsep/main.o,$(NET_SRCS:%.c=$(B)/obj/%.o))
+$(LIBMONITOR) $(LIBCLIENT) $(LIBNET):
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/bin/mps: $(B)/obj/monitor/main.o $(LIBMONITOR) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(PAM_LIBS) $(LIBCAP_LIBS)
+
+$(B)/bin/mps-net: $(B)/obj/privsep/main.o $(LIBNET) $(LIBSANDBOX) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(SANDBOX_LIBS)
+
+$(B)/bin/mp: $(B)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(LIBSANDBOX): $(SANDBOX_SRCS:%.c=$(B)/obj/%.o)
 	@mkdir -p $(@D)
 	rm -f $@
@@ -92,11 +137,11 @@ $(LIBSUPPORT): $(SUPPORT_SRCS:%.c=$(B)/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(LIBSUPPORT) $(LIBSANDBOX) \
-    $(LIBCOMMON)
+$(B)/tests/%: $(B)/obj/regress/unittests/%.o $(LIBSUPPORT) $(LIBMONITOR) \
+    $(LIBCLIENT) $(LIBNET) $(LIBSANDBOX) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(SANDBOX_LIBS) $(CMOCKA_LIBS) \
-	    $(JANSSON_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(SANDBOX_LIBS) $(PAM_LIBS) \
+	    $(CMOCKA_LIBS) $(JANSSON_LIBS)
 
 $(B)/bench/%: $(B)/obj/regress/bench/%.o $(LIBSUPPORT) $(LIBCOMMON)
 	@mkdir -p $(@D)
@@ -136,8 +181,9 @@ fuzz: need-clang
 fuzz-smoke: fuzz
 	@sh regress/fuzz/run-smoke build/fuzz/fuzz
 
-bench: $(BENCH_BINS)
+bench: all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+	@for b in regress/bench/*.sh; do echo "== $$b"; sh $$b || exit 1; done
 
 demo: all
 	@sh scripts/demo $(B)
@@ -145,5 +191,9 @@ demo: all
 install: all
 	install -d $(DESTDIR)$(bindir)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)
+	$(if $(SBIN_PROGRAMS),install -d $(DESTDIR)$(sbindir))
+	$(if $(SBIN_PROGRAMS),install -m 0755 $(SBIN_PROGRAMS) $(DESTDIR)$(sbindir))
+	$(if $(LIBEXEC_PROGRAMS),install -d $(DESTDIR)$(libexecdir))
+	$(if $(LIBEXEC_PROGRAMS),install -m 0755 $(LIBEXEC_PROGRAMS) $(DESTDIR)$(libexecdir))
 
 -include $(ALL_OBJS:.o=.d)

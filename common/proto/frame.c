@@ -20,12 +20,13 @@ static const size_t fixed_len[] = {
 	[FRAME_SHUTDOWN_ACK] = 0,
 	[FRAME_EXIT_STATUS] = 5,
 	[FRAME_REPAINT] = 0,
+	[FRAME_STREAM_FIN] = 9,
 };
 
 static int
 known(unsigned type)
 {
-	return type >= FRAME_STREAM && type <= FRAME_REPAINT;
+	return type >= FRAME_STREAM && type <= FRAME_STREAM_FIN;
 }
 
 static int
@@ -100,6 +101,10 @@ encode_body(uint8_t *p, const struct frame *f)
 	case FRAME_STREAM_NAK:
 		*p = f->u.nak.id;
 		store_be64(store_be64(p + 1, f->u.nak.start), f->u.nak.end);
+		break;
+	case FRAME_STREAM_FIN:
+		*p = f->u.fin.id;
+		store_be64(p + 1, f->u.fin.offset);
 		break;
 	case FRAME_RESIZE:
 		p = store_be32(p, f->u.resize.number);
@@ -187,6 +192,10 @@ decode_body(const uint8_t *p, size_t n, struct frame *f)
 		f->u.nak.id = p[0];
 		f->u.nak.start = load_be64(p + 1);
 		f->u.nak.end = load_be64(p + 9);
+		break;
+	case FRAME_STREAM_FIN:
+		f->u.fin.id = p[0];
+		f->u.fin.offset = load_be64(p + 1);
 		break;
 	case FRAME_RESIZE:
 		f->u.resize.number = load_be32(p);

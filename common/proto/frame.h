@@ -38,10 +38,12 @@ enum frame_type {
 	FRAME_SHUTDOWN_ACK = 9,
 	FRAME_EXIT_STATUS = 10,
 	FRAME_REPAINT = 11,
+	FRAME_STREAM_FIN = 12,
 };
 
 #define FRAME_STREAM_INPUT	0	/* client to server */
 #define FRAME_STREAM_OUTPUT	1	/* server to client */
+#define FRAME_STREAM_ERROR	2	/* server to client: stderr without a PTY */
 #define FRAME_STATE_ZSTD	0x01	/* STATE flag: the diff is zstd */
 #define FRAME_EXIT_CODE		0	/* EXIT_STATUS kinds */
 #define FRAME_EXIT_SIGNAL	1
@@ -61,6 +63,11 @@ struct frame_stream_ack {
 struct frame_stream_nak {
 	uint8_t id;
 	uint64_t start, end;	/* end exclusive, > start */
+};
+
+struct frame_stream_fin {
+	uint8_t id;
+	uint64_t offset;	/* final offset: the stream's length */
 };
 
 struct frame_resize {
@@ -89,6 +96,7 @@ struct frame {
 		struct frame_stream stream;
 		struct frame_stream_ack ack;
 		struct frame_stream_nak nak;
+		struct frame_stream_fin fin;
 		struct frame_resize resize;
 		struct frame_state state;
 		uint64_t state_ack;

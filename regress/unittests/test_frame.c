@@ -15,11 +15,13 @@
 
 static const uint8_t data[] = "terminal bytes";
 
+#define NTYPES	12	/* FRAME_STREAM .. FRAME_STREAM_FIN */
+
 /* One frame of each type, in type order. */
 static void
-sample_frames(struct frame f[11])
+sample_frames(struct frame f[NTYPES])
 {
-	memset(f, 0, 11 * sizeof(*f));
+	memset(f, 0, NTYPES * sizeof(*f));
 	f[0].type = FRAME_STREAM;
 	f[0].u.stream = (struct frame_stream){ 1, 0x1122334455667788ull,
 	    data, sizeof(data) };
@@ -40,6 +42,8 @@ sample_frames(struct frame f[11])
 	f[9].type = FRAME_EXIT_STATUS;
 	f[9].u.exit = (struct frame_exit){ FRAME_EXIT_SIGNAL, 9 };
 	f[10].type = FRAME_REPAINT;
+	f[11].type = FRAME_STREAM_FIN;
+	f[11].u.fin = (struct frame_stream_fin){ 2, 0x0102030405060708ull };
 }
 
 static void
@@ -62,6 +66,10 @@ assert_same_frame(const struct frame *a, const struct frame *b)
 		assert_int_equal(a->u.nak.id, b->u.nak.id);
 		assert_true(a->u.nak.start == b->u.nak.start);
 		assert_true(a->u.nak.end == b->u.nak.end);
+		break;
+	case FRAME_STREAM_FIN:
+		assert_int_equal(a->u.fin.id, b->u.fin.id);
+		assert_true(a->u.fin.offset == b->u.fin.offset);
 		break;
 	case FRAME_RESIZE:
 		assert_memory_equal(&a->u.resize, &b->u.resize,
@@ -93,7 +101,7 @@ assert_same_frame(const struct frame *a, const struct frame *b)
 static void
 test_round_trip_every_type(void **state)
 {
-	struct frame f[11], g;
+	struct frame f[NTYPES], g;
 	struct frame_reader rd;
 	struct buf *b = buf_new(PAYLOAD_MAX);
 	int i;
@@ -101,15 +109,17 @@ test_round_trip_every_type(void **state)
 	(void)state;
 	sample_frames(f);
 	assert_int_equal(frame_put_header(b, 0x1234, FRAME_TS_NONE), 0);
-	for (i = 0; i < 11; i++)
+	for (i = 0; i < NTYPES; i++)
 		assert_int_equal(frame_put(b, &f[i]), 0);
-	/* 4 + 11 headers + bodies 15+9, 9, 17, 12, 21+5, 8, 0, 0, 0, 5, 0 */
-	assert_int_equal(buf_len(b), 4 + 33 + 24 + 9 + 17 + 12 + 26 + 8 + 5);
+	/* 4 + 12 headers + bodies 15+9, 9, 17, 12, 21+5, 8, 0, 0, 0, 5, 0,
+	 * 9 */
+	assert_int_equal(buf_len(b), 4 + 36 + 24 + 9 + 17 + 12 + 26 + 8 + 5 +
+	    9);
 	assert_int_equal(frame_reader_init(&rd, buf_ptr(b), buf_len(b)), 0);
 	assert_int_equal(rd.timestamp, 0x1234);
 	assert_int_equal(rd.reply, 0xffff);
 	assert_int_equal(rd.unknown, 0);
-	for (i = 0; i < 11; i++) {
+	for (i = 0; i < NTYPES; i++) {
 		assert_int_equal(frame_next(&rd, &g), 1);
 		assert_same_frame(&f[i], &g);
 	}
@@ -131,6 +141,26 @@ test_wire_bytes(void **state)
 	assert_int_equal(buf_len(b), 4 + 3 + 17);
 	assert_memory_equal(buf_ptr(b), "\xab\xcd\x01\x02" "\x03\x00\x11"
 	    "\x01" "\0\0\0\0\0\0\0\x02" "\0\0\0\0\0\0\x03\x00", 24);
+	buf_free(b);
+}
+
+static void
+test_fin_wire_bytes(void **state)
+{
+	struct frame f = { .type = FRAME_STREAM_FIN }, g;
+	struct frame_reader rd;
+	struct buf *b = buf_new(64);
+
+	(void)state;
+	f.u.fin = (struct frame_stream_fin){ FRAME_STREAM_ERROR, 0x1234 };
+	assert_int_equal(frame_put_header(b, 1, 2), 0);
+	assert_int_equal(frame_put(b, &f), 0);
+	assert_int_equal(buf_len(b), 4 + 3 + 9);
+	assert_memory_equal(buf_ptr(b), "\0\1\0\2" "\x0c\x00\x09"
+	    "\x02" "\0\0\0\0\0\0\x12\x34", 16);
+	assert_int_equal(frame_reader_init(&rd, buf_ptr(b), buf_len(b)), 0);
+	assert_int_equal(frame_next(&rd, &g), 1);
+	assert_same_frame(&f, &g);
 	buf_free(b);
 }
 
@@ -189,7 +219,9 @@ parse_one(uint8_t type, const void *body, size_t len)
 static void
 test_wrong_sizes(void **state)
 {
-	static const size_t fixed[] = { 0, 9, 9, 17, 12, 21, 8, 0, 0, 0, 5, 0 };
+	static const size_t fixed[] = {
+		0, 9, 9, 17, 12, 21, 8, 0, 0, 0, 5, 0, 9,
+	};
 	uint8_t body[64];
 	unsigned t;
 
@@ -198,7 +230,7 @@ test_wrong_sizes(void **state)
 	body[8] = 1;		/* a NAK's start 1 */
 	body[16] = 2;		/* and end 2 */
 	body[20] = 1;		/* a STATE's count 1 */
-	for (t = FRAME_STREAM; t <= FRAME_REPAINT; t++) {
+	for (t = FRAME_STREAM; t <= FRAME_STREAM_FIN; t++) {
 		if (t != FRAME_STREAM && t != FRAME_STATE) {
 			assert_int_equal(parse_one((uint8_t)t, body, fixed[t]),
 			    0);
@@ -275,7 +307,7 @@ test_writer_refuses_bad_frames(void **state)
 	f.type = FRAME_EXIT_STATUS;
 	f.u.exit.kind = 2;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
-	f.type = (enum frame_type)12;
+	f.type = (enum frame_type)13;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.type = (enum frame_type)0;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
@@ -290,24 +322,24 @@ test_writer_refuses_bad_frames(void **state)
 static void
 test_truncation(void **state)
 {
-	struct frame f[11];
+	struct frame f[NTYPES];
 	struct frame_reader rd;
 	struct buf *b = buf_new(PAYLOAD_MAX);
-	size_t ends[12], n, i;
+	size_t ends[NTYPES + 1], n, i;
 	int k, boundary;
 
 	(void)state;
 	sample_frames(f);
 	assert_int_equal(frame_put_header(b, 1, 2), 0);
 	ends[0] = buf_len(b);
-	for (k = 0; k < 11; k++) {
+	for (k = 0; k < NTYPES; k++) {
 		assert_int_equal(frame_put(b, &f[k]), 0);
 		ends[k + 1] = buf_len(b);
 	}
 	n = buf_len(b);
 	for (i = 0; i < n; i++) {
 		boundary = 0;
-		for (k = 0; k < 12; k++)
+		for (k = 0; k <= NTYPES; k++)
 			boundary |= ends[k] == i;
 		assert_int_equal(frame_reader_init(&rd, buf_ptr(b), i),
 		    boundary ? 0 : MP_ERR_INCOMPLETE);
@@ -343,7 +375,7 @@ test_unknown_skipped(void **state)
 	static const uint8_t p[] = {
 		0, 5, 0, 6,
 		0, 0, 0,			/* type 0, empty */
-		12, 0, 3, 'a', 'b', 'c',	/* type 12 */
+		13, 0, 3, 'a', 'b', 'c',	/* type 13 */
 		7, 0, 0,			/* KEEPALIVE */
 		255, 0, 1, 0xee,		/* type 255 */
 		6, 0, 8, 0, 0, 0, 0, 0, 0, 0, 9,	/* STATE_ACK 9 */
@@ -406,6 +438,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_every_type),
 		cmocka_unit_test(test_wire_bytes),
+		cmocka_unit_test(test_fin_wire_bytes),
 		cmocka_unit_test(test_state_without_data),
 		cmocka_unit_test(test_empty_frame_list),
 		cmocka_unit_test(test_wrong_sizes),

@@ -1,0 +1,197 @@
+/* client.h: what mp's source files share: connecting, the session request, identities and login, host key checks, prompts, the terminal, the escape key and the session loop. */
+#ifndef MP_CLIENT_H
+#define MP_CLIENT_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "client/mp_config.h"
+#include "common/crypto/sign.h"
+#include "common/proto/handshake.h"
+
+#define MP_EXIT_ERROR		255	/* mp's own failures, as ssh */
+#define MP_SOFTWARE		"moshpit_" MP_VERSION
+#define CONNECT_TIMEOUT_MS	15000	/* per address tried */
+#define HANDSHAKE_TIMEOUT_MS	60000	/* server silent while logging in */
+#define SILENCE_WARN_MS		10000	/* no authentic datagram: warn */
+#define PASSPHRASE_SIZE		(1024 + 1) /* bytes, the NUL included */
+
+/* What went wrong, in words for the user (without the "mp: " prefix). */
+struct client_error {
+	char msg[512];
+};
+
+/* ---- connect.c ---- */
+
+/* A TCP connection to the server, and the address it reached. */
+struct mp_conn {
+	int fd;				/* -1 when closed */
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	char addr_text[64];		/* numeric, no brackets or port */
+};
+
+/*
+ * Resolve host, then try each address in turn, timeout_ms each, until a
+ * TCP connection succeeds; TCP_NODELAY is set on it. 0, or
+ * MP_ERR_NOT_FOUND (name resolution) / MP_ERR_SYSTEM with err filled
+ * ("connect to host H port P: Connection refused").
+ */
+int client_connect(const char *host, uint16_t port, int timeout_ms,
+    struct mp_conn *conn, struct client_error *err);
+void client_disconnect(struct mp_conn *conn);
+
+/* ---- request.c ---- */
+
+/* A SESSION_NEW request and the strings it points to. */
+struct mp_request {
+	struct hs_request req;
+	char term[65];
+};
+
+/*
+ * The request for cfg: TERM, the window size of standard input, the
+ * variables of envp matching cfg->send_env, the command joined with
+ * spaces, and the no-PTY flag (-T, or a command with standard input not
+ * a terminal, unless -t). 0, or a negative mp_err with err filled.
+ */
+int request_build(const struct mp_config *cfg, char *const *envp,
+    struct mp_request *r, struct client_error *err);
+void request_free(struct mp_request *r);
+/* 1 if the request asks for no PTY. */
+int request_no_pty(const struct mp_request *r);
+
+/* ---- prompt.c ---- */
+
+/*
+ * A passphrase for prompt, from /dev/tty with echo off or from the
+ * MP_ASKPASS program (run with the prompt as its argument; the first line
+ * of its output is the answer) when standard input is not a terminal or
+ * MP_ASKPASS_REQUIRE is "force" or "prefer" ("never": the terminal only).
+ * 0; MP_ERR_NOT_FOUND if there is no way to ask; MP_ERR_INCOMPLETE if the
+ * user gave no answer; MP_ERR_TOO_LARGE. buf is zeroed on failure.
+ */
+int prompt_passphrase(const char *prompt, char *buf, size_t size);
+/* A line typed on /dev/tty with echo on; MP_ERR_NOT_FOUND if no terminal. */
+int prompt_line(const char *prompt, char *buf, size_t size);
+
+/* ---- hostkey.c ---- */
+
+/* How to check one server's host key against a known_hosts file. */
+struct hostkey_check {
+	const char *host;		/* as the user typed it */
+	unsigned int port;
+	const char *addr;		/* the address reached (prompt) */
+	const char *path;		/* the known_hosts file */
+	enum mp_host_key_checking mode;
+	/* Ask a question and read a line; NULL: prompt_line(). */
+	int (*ask)(void *arg, const char *question, char *answer,
+	    size_t size);
+	void *ask_arg;
+	FILE *msg;			/* where messages go (stderr) */
+	int refused;			/* set when the key was refused */
+};
+
+/*
+ * known_hosts decision for key: 0 to go on (known, or unknown and
+ * accepted, then recorded), else a negative mp_err after explaining on
+ * hc->msg. Has the signature of hs_client_params.verify_host, with hc as
+ * its argument.
+ */
+int hostkey_verify(void *hc, const struct sig_key *key);
+/* The known_hosts name of host and port: "host" or "[host]:port". */
+int hostkey_name(const char *host, unsigned int port, char *out,
+    size_t size);
+
+/* ---- login.c ---- */
+
+struct mp_identity {
+	struct sig_key *key;		/* with its private half */
+	char *path;
+};
+
+struct mp_identities {
+	struct mp_identity id[MP_IDENTITIES_MAX];
+	struct hs_identity hs[MP_IDENTITIES_MAX];
+	size_t n;
+};
+
+/*
+ * Load every configured identity that exists, asking for passphrases;
+ * problems with one key are reported and the key skipped. 0, or
+ * MP_ERR_NOT_FOUND with err filled if none is usable.
+ */
+int identities_load(const struct mp_config *cfg, struct mp_identities *ids,
+    struct client_error *err);
+void identities_free(struct mp_identities *ids);
+
+/* What a successful login gives the session. */
+struct mp_login {
+	struct hs_keys keys;
+	uint16_t udp_port;
+	char mode[16];
+};
+
+/*
+ * Run the handshake over conn: host key check, authentication with ids,
+ * the request. 0 with *out filled (its keys to be erased with
+ * hs_keys_clear()), or a negative mp_err with err filled.
+ */
+int login_run(const struct mp_config *cfg, const struct mp_conn *conn,
+    struct mp_identities *ids, const struct hs_request *req,
+    struct mp_login *out, struct client_error *err);
+
+/* ---- tty.c ---- */
+
+/* Put terminal fd in raw mode like ssh; the old mode comes back on
+ * rawmode_leave(), at exit and on fatal signals. 0 or MP_ERR_SYSTEM. */
+int rawmode_enter(int fd);
+/* Restore the terminal (idempotent, async-signal-safe). */
+void rawmode_leave(void);
+int rawmode_active(void);
+/* The window size of terminal fd, each value within 1-4096 (pixels
+ * 0-65535); 80x24 when fd is not a terminal. 0 or MP_ERR_SYSTEM. */
+int winsize_get(int fd, uint16_t *cols, uint16_t *rows, uint16_t *xpixel,
+    uint16_t *ypixel);
+
+/* ---- escape.c ---- */
+
+#define ESCAPE_CONTINUE		0
+#define ESCAPE_DISCONNECT	1
+
+/* The escape key state: key at the start of a line, then '.' quits. */
+struct escape {
+	int key;		/* a byte, or -1 for none */
+	int line_start;		/* the last byte ended a line, or none yet */
+	int pending;		/* key typed at a line start, undecided */
+};
+
+void escape_init(struct escape *e, int key);
+/*
+ * Filter len typed bytes into out, which has room for len + 1 bytes;
+ * *out_len is what to send. key key: one key; key '.': ESCAPE_DISCONNECT
+ * (the bytes after it are dropped); key and another byte: both.
+ */
+int escape_filter(struct escape *e, const uint8_t *in, size_t len,
+    uint8_t *out, size_t *out_len);
+/* The key's name for messages: "ctrl-^", "~"; "none" for -1. */
+void escape_key_name(int key, char *buf, size_t size);
+
+/* ---- session.c ---- */
+
+/*
+ * Run the UDP session after login until it ends; returns the exit status
+ * for mp: the remote command's (128 + N when it died of signal N), or
+ * MP_EXIT_ERROR (no status, ESCAPE '.', a signal, a local failure).
+ * The keys in login are erased once the channel has its copy.
+ */
+int session_run(const struct mp_config *cfg, const struct mp_conn *conn,
+    struct mp_login *login, int no_pty);
+/* The status mp exits with for a reported exit (kind 0: code, 1: signal). */
+int session_exit_status(uint8_t kind, uint32_t value);
+
+#endif

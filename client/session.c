@@ -1,0 +1,545 @@
+/* session.c: the UDP session after login: the event loop between the terminal (or pipes) and the channel, signals, the escape key, resizes, the silence warning and the exit status. */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/secmem.h"
+#include "common/proto/channel.h"
+
+#define IO_CHUNK		4096	/* bytes per read or write */
+#define OUTQ_SIZE		(64 * 1024)
+#define SHUTDOWN_WAIT_MS	1000	/* SHUTDOWN_ACK after ESCAPE '.' */
+#define FINAL_FLUSH_MS		5000	/* writing the last output */
+
+/* Output of one stream waiting for its descriptor. */
+struct outq {
+	int fd;
+	int stream;
+	int broken;		/* the descriptor failed: drop output */
+	size_t off, len;
+	uint8_t buf[OUTQ_SIZE];
+};
+
+struct session {
+	const struct mp_config *cfg;
+	struct chan *chan;
+	int udp;
+	int no_pty;
+	int tty;		/* standard input is a terminal */
+	int stdin_open;
+	struct escape esc;
+	int escaped;		/* ESCAPE '.' typed */
+	int quit_signal;	/* a signal asked mp to end */
+	uint64_t start_ms;
+	uint64_t warned_at;	/* silence warning printed at; 0: not */
+	struct outq out[2];	/* standard output, standard error */
+};
+
+static int sig_pipe[2] = { -1, -1 };
+
+/* A message on standard error; lines end in CR LF while the terminal is
+ * raw. Printed unless -q asked for less than level. */
+static void __attribute__((format(printf, 2, 3)))
+say(enum log_level level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (log_get_level() < level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "mp: %s%s", line, rawmode_active() ? "\r\n" : "\n");
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static void
+on_signal(int sig)
+{
+	int saved_errno = errno;
+	uint8_t b = (uint8_t)sig;
+
+	(void)!write(sig_pipe[1], &b, 1);
+	errno = saved_errno;
+}
+
+static int
+install_signals(void)
+{
+	static const int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT,
+	    SIGQUIT };
+	struct sigaction sa;
+	size_t i;
+
+	if (sig_pipe[0] == -1 && pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
+		return MP_ERR_SYSTEM;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL) == -1)
+			return MP_ERR_SYSTEM;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void
+send_resize(struct session *s)
+{
+	uint16_t cols, rows, xpixel, ypixel;
+
+	if (s->no_pty || !s->tty ||
+	    winsize_get(STDIN_FILENO, &cols, &rows, &xpixel, &ypixel) != 0)
+		return;
+	log_debug("window size %ux%u", cols, rows);
+	(void)chan_resize(s->chan, cols, rows, xpixel, ypixel);
+}
+
+static void
+handle_signals(struct session *s)
+{
+	uint8_t sigs[16];
+	ssize_t i, n;
+
+	while ((n = read(sig_pipe[0], sigs, sizeof(sigs))) > 0)
+		for (i = 0; i < n; i++) {
+			if (sigs[i] == SIGWINCH)
+				send_resize(s);
+			else
+				s->quit_signal = sigs[i];
+		}
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* Take what the channel has for q's stream. */
+static void
+outq_fill(struct session *s, struct outq *q)
+{
+	size_t n;
+
+	if (q->len == 0)
+		q->off = 0;
+	else if (q->off + q->len == sizeof(q->buf)) {
+		memmove(q->buf, q->buf + q->off, q->len);
+		q->off = 0;
+	}
+	while (q->off + q->len < sizeof(q->buf) && (n = chan_read(s->chan,
+	    q->stream, q->buf + q->off + q->len,
+	    sizeof(q->buf) - q->off - q->len)) > 0)
+		q->len += n;
+	if (q->broken)
+		q->off = q->len = 0;
+}
+
+static void
+outq_write(struct outq *q)
+{
+	size_t n = q->len < IO_CHUNK ? q->len : IO_CHUNK;
+	ssize_t w;
+
+	if (n == 0)
+		return;
+	if ((w = write(q->fd, q->buf + q->off, n)) < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		q->broken = 1;	/* EPIPE and the like: nobody reads it */
+		q->off = q->len = 0;
+		return;
+	}
+	q->off += (size_t)w;
+	q->len -= (size_t)w;
+}
+
+/* Write out everything the channel has delivered, waiting at most
+ * FINAL_FLUSH_MS for slow descriptors. */
+static void
+flush_output(struct session *s)
+{
+	uint64_t deadline = mp_monotonic_ms() + FINAL_FLUSH_MS;
+	struct pollfd pfd;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct outq *q = &s->out[i];
+
+		outq_fill(s, q);
+		while (q->len > 0 && mp_monotonic_ms() < deadline) {
+			pfd.fd = q->fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, 100) > 0)
+				outq_write(q);
+			outq_fill(s, q);
+		}
+	}
+}
+
+/* ---- input ------------------------------------------------------------- */
+
+static int
+stdin_ended(struct session *s)
+{
+	s->stdin_open = 0;
+	if (rawmode_active()) {
+		s->quit_signal = SIGHUP;	/* the terminal went away */
+		return 0;
+	}
+	return chan_write_fin(s->chan, CHAN_STREAM_INPUT);
+}
+
+/* Bytes to read from standard input now: what the channel takes, less
+ * one for an escape byte held back from the last read. */
+static size_t
+input_room(const struct session *s)
+{
+	size_t room;
+
+	if (!s->stdin_open)
+		return 0;
+	room = chan_write_room(s->chan, CHAN_STREAM_INPUT);
+	room = room > 0 ? room - 1 : 0;
+	return room < IO_CHUNK ? room : IO_CHUNK;
+}
+
+static int
+read_stdin(struct session *s)
+{
+	uint8_t in[IO_CHUNK], out[IO_CHUNK + 1];
+	size_t n;
+	ssize_t got;
+	int r = 0;
+
+	if (input_room(s) == 0)
+		return 0;
+	if ((got = read(STDIN_FILENO, in, input_room(s))) < 0 &&
+	    (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (got <= 0)
+		return stdin_ended(s);
+	if (escape_filter(&s->esc, in, (size_t)got, out, &n) ==
+	    ESCAPE_DISCONNECT)
+		s->escaped = 1;
+	if (n > 0)
+		r = chan_write(s->chan, CHAN_STREAM_INPUT, out, n);
+	mp_zero(in, sizeof(in));	/* keystrokes may be passwords */
+	mp_zero(out, sizeof(out));
+	return r;
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+/* Warn once per silence when no authentic datagram came for
+ * SILENCE_WARN_MS; the time until the warning is due, or -1. */
+static int
+check_silence(struct session *s, uint64_t now)
+{
+	uint64_t last = chan_last_heard_ms(s->chan);
+	char key[16];
+
+	if (last == 0)
+		last = s->start_ms;
+	if (s->warned_at != 0 && last > s->warned_at)
+		s->warned_at = 0;	/* heard from the server again */
+	if (s->warned_at != 0)
+		return -1;
+	if (now - last < SILENCE_WARN_MS)
+		return (int)(last + SILENCE_WARN_MS - now);
+	s->warned_at = now;
+	escape_key_name(s->esc.key, key, sizeof(key));
+	if (s->esc.key < 0)
+		say(LOG_LEVEL_ERROR, "no contact with the server for %llu s; "
+		    "still trying", (unsigned long long)(now - last) / 1000);
+	else
+		say(LOG_LEVEL_ERROR, "no contact with the server for %llu s; "
+		    "still trying (%s . to quit)",
+		    (unsigned long long)(now - last) / 1000, key);
+	return -1;
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+/* Fill pfd for ppoll; the stdin, stdout and stderr slots get fd -1 when
+ * there is nothing to do with them. */
+static void
+poll_set(const struct session *s, struct pollfd pfd[5])
+{
+	size_t i;
+
+	pfd[0].fd = sig_pipe[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = s->udp;
+	pfd[1].events = POLLIN;
+	pfd[2].fd = input_room(s) > 0 ? STDIN_FILENO : -1;
+	pfd[2].events = POLLIN;
+	for (i = 0; i < 2; i++) {
+		pfd[3 + i].fd = s->out[i].len > 0 ? s->out[i].fd : -1;
+		pfd[3 + i].events = POLLOUT;
+	}
+}
+
+static int
+wait_events(struct session *s, struct pollfd pfd[5], int timeout_ms)
+{
+	struct timespec ts, *tsp = NULL;
+
+	poll_set(s, pfd);
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+		tsp = &ts;
+	}
+	if (ppoll(pfd, 5, tsp, NULL) >= 0 || errno == EINTR)
+		return 0;
+	say(LOG_LEVEL_ERROR, "ppoll: %s", strerror(errno));
+	return MP_ERR_SYSTEM;
+}
+
+/* Act on what ppoll() reported. */
+static int
+handle_events(struct session *s, const struct pollfd pfd[5], uint64_t now)
+{
+	const short bad = POLLERR | POLLHUP | POLLNVAL;
+	size_t i;
+	int r;
+
+	if (pfd[0].revents & POLLIN)
+		handle_signals(s);
+	if ((pfd[1].revents & (POLLIN | bad)) &&
+	    (r = chan_receive(s->chan, now)) != 0) {
+		say(LOG_LEVEL_ERROR, "receive from the server: %s",
+		    strerror(errno));
+		return r;
+	}
+	if (pfd[2].fd != -1 && (pfd[2].revents & (POLLIN | bad)) &&
+	    (r = read_stdin(s)) != 0) {
+		say(LOG_LEVEL_ERROR, "cannot send input: %s", mp_strerror(r));
+		return r;
+	}
+	for (i = 0; i < 2; i++)
+		if (pfd[3 + i].fd != -1 &&
+		    (pfd[3 + i].revents & (POLLOUT | bad)))
+			outq_write(&s->out[i]);
+	return 0;
+}
+
+static int
+session_over(const struct session *s)
+{
+	return chan_get_state(s->chan) == CHAN_CLOSED ||
+	    chan_peer_shutdown(s->chan);
+}
+
+/*
+ * Run until the server ends the session (1), mp must end it (0: an
+ * escape or a signal), or something fails (a negative mp_err).
+ */
+static int
+loop(struct session *s)
+{
+	struct pollfd pfd[5];
+	uint64_t now;
+	int r, timeout;
+
+	for (;;) {
+		now = mp_monotonic_ms();
+		if ((r = chan_flush(s->chan, now)) != 0) {
+			say(LOG_LEVEL_ERROR, "session failed: %s",
+			    mp_strerror(r));
+			return r;
+		}
+		outq_fill(s, &s->out[0]);
+		outq_fill(s, &s->out[1]);
+		if (session_over(s))
+			return 1;
+		if (s->escaped || s->quit_signal)
+			return 0;
+		timeout = min_timeout(chan_timeout_ms(s->chan, now),
+		    check_silence(s, now));
+		if ((r = wait_events(s, pfd, timeout)) != 0 ||
+		    (r = handle_events(s, pfd, mp_monotonic_ms())) != 0)
+			return r;
+	}
+}
+
+/* ESCAPE '.' or a signal: ask the server to end the session and wait
+ * briefly for its acknowledgement. */
+static void
+hang_up(struct session *s)
+{
+	uint64_t deadline = mp_monotonic_ms() + SHUTDOWN_WAIT_MS, now;
+	struct pollfd pfd = { .fd = s->udp, .events = POLLIN };
+	int timeout;
+
+	(void)chan_shutdown(s->chan);
+	while ((now = mp_monotonic_ms()) < deadline &&
+	    chan_get_state(s->chan) != CHAN_CLOSED) {
+		if (chan_flush(s->chan, now) != 0)
+			break;
+		timeout = min_timeout(chan_timeout_ms(s->chan, now),
+		    (int)(deadline - now));
+		if (poll(&pfd, 1, timeout) > 0)
+			(void)chan_receive(s->chan, mp_monotonic_ms());
+	}
+}
+
+int
+session_exit_status(uint8_t kind, uint32_t value)
+{
+	if (kind == 0)
+		return value <= 255 ? (int)value : MP_EXIT_ERROR;
+	if (kind == 1 && value > 0 && value < 128)
+		return 128 + (int)value;
+	return MP_EXIT_ERROR;
+}
+
+/* The status once the server ended the session. */
+static int
+remote_status(struct session *s)
+{
+	uint32_t value;
+	uint8_t kind;
+
+	(void)chan_flush(s->chan, mp_monotonic_ms());	/* SHUTDOWN_ACK */
+	flush_output(s);
+	if (chan_get_exit(s->chan, &kind, &value)) {
+		log_debug("remote %s %u", kind ? "signal" : "exit status",
+		    value);
+		return session_exit_status(kind, value);
+	}
+	return MP_EXIT_ERROR;
+}
+
+/* The UDP socket and where to send: the address the TCP connection
+ * reached, on the port of the reply. */
+static int
+open_udp(const struct mp_conn *conn, uint16_t port,
+    struct sockaddr_storage *peer)
+{
+	*peer = conn->addr;
+	if (peer->ss_family == AF_INET)
+		((struct sockaddr_in *)peer)->sin_port = htons(port);
+	else if (peer->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)peer)->sin6_port = htons(port);
+	else {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return socket(peer->ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+}
+
+static int
+session_start(struct session *s, const struct mp_conn *conn,
+    struct mp_login *login)
+{
+	struct sockaddr_storage peer;
+
+	if ((s->udp = open_udp(conn, login->udp_port, &peer)) == -1) {
+		say(LOG_LEVEL_ERROR, "cannot open a UDP socket: %s",
+		    strerror(errno));
+		return MP_ERR_SYSTEM;
+	}
+	s->chan = chan_new(&login->keys, 0, s->udp,
+	    (const struct sockaddr *)&peer, conn->addr_len);
+	hs_keys_clear(&login->keys);	/* the channel has its copy */
+	if (s->chan == NULL) {
+		say(LOG_LEVEL_ERROR, "cannot start the session: out of memory "
+		    "or unusable keys");
+		return MP_ERR_ALLOC;
+	}
+	if (install_signals() != 0) {
+		say(LOG_LEVEL_ERROR, "cannot set up signal handling: %s",
+		    strerror(errno));
+		return MP_ERR_SYSTEM;
+	}
+	if (!s->no_pty && s->tty && rawmode_enter(STDIN_FILENO) != 0)
+		say(LOG_LEVEL_ERROR, "cannot put the terminal in raw mode: %s",
+		    strerror(errno));
+	return 0;
+}
+
+static void
+session_init(struct session *s, const struct mp_config *cfg, int no_pty)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->udp = -1;
+	s->no_pty = no_pty;
+	s->tty = isatty(STDIN_FILENO);
+	s->stdin_open = 1;
+	s->start_ms = mp_monotonic_ms();
+	escape_init(&s->esc, !no_pty && s->tty ? cfg->escape_key : -1);
+	s->out[0].fd = STDOUT_FILENO;
+	s->out[0].stream = CHAN_STREAM_OUTPUT;
+	s->out[1].fd = STDERR_FILENO;
+	s->out[1].stream = CHAN_STREAM_ERROR;
+}
+
+/* How mp ends: the status, and what it says once the terminal is back. */
+static int
+session_end(struct session *s, int r)
+{
+	int interactive = rawmode_active(), status = MP_EXIT_ERROR;
+
+	if (r == 1)
+		status = remote_status(s);
+	else if (r == 0)
+		hang_up(s);
+	rawmode_leave();
+	if (r == 0 && s->quit_signal && !s->escaped)
+		say(LOG_LEVEL_ERROR, "killed by signal %d.", s->quit_signal);
+	else if (r >= 0 && (interactive || s->escaped)) {
+		if (s->escaped && log_get_level() >= LOG_LEVEL_INFO)
+			fputc('\n', stderr);	/* the cursor is mid-line */
+		say(LOG_LEVEL_INFO, "connection to %s closed.", s->cfg->host);
+	}
+	return status;
+}
+
+int
+session_run(const struct mp_config *cfg, const struct mp_conn *conn,
+    struct mp_login *login, int no_pty)
+{
+	struct session *s;
+	int r;
+
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		hs_keys_clear(&login->keys);
+		say(LOG_LEVEL_ERROR, "out of memory");
+		return MP_EXIT_ERROR;
+	}
+	session_init(s, cfg, no_pty);
+	if ((r = session_start(s, conn, login)) == 0)
+		r = loop(s);
+	r = session_end(s, r);
+	chan_free(s->chan);
+	if (s->udp != -1)
+		close(s->udp);
+	free(s);
+	return r;
+}

@@ -1,0 +1,857 @@
+/* channel.c: one end of a UDP session: builds, seals and sends payloads, opens and dispatches received ones, keeps time. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/secmem.h"
+#include "common/proto/channel.h"
+#include "common/proto/frame.h"
+#include "common/proto/record.h"
+#include "common/proto/stream.h"
+
+#define NEVER		STREAM_NEVER
+#define INFLIGHT_MAX	(64u * 1024)	/* stream bytes sent, unacked */
+#define HOLD_MAX_MS	1000		/* held longer: no reply */
+#define RTT_MAX_MS	10000		/* longer samples are dropped */
+#define FLUSH_MAX	256		/* datagrams per chan_flush() */
+#define RECEIVE_MAX	1024		/* per chan_receive() */
+
+struct chan {
+	struct rec_ctx *rec;
+	int is_server, fd;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;		/* 0: no peer yet */
+	struct buf *out;		/* the payload being built */
+	uint8_t dgram[REC_DATAGRAM_MAX];
+	struct stream_tx tx[CHAN_NSTREAMS];	/* streams this end sends */
+	struct stream_rx rx[CHAN_NSTREAMS];	/* the others */
+	unsigned first;			/* stream filled first */
+
+	struct stream_rtt rtt;
+	uint16_t peer_ts;		/* the peer's newest timestamp */
+	int have_peer_ts;
+	uint64_t peer_ts_at;		/* when it arrived */
+	uint64_t last_sent, last_heard;
+	int sent_any;
+	uint64_t ack_at;		/* a datagram is owed by then */
+	uint32_t pacing_us;
+	uint64_t pace_next_us;		/* earliest slot for the next */
+
+	struct frame_resize resize;	/* client: newest; server: got */
+	int resize_unsent;		/* client: not yet in any datagram */
+	int resize_live;		/* client: not yet proven received */
+	int resize_unread;		/* server: not yet returned */
+	uint64_t resize_since, resize_at;
+	unsigned resize_backoff;
+
+	struct frame_exit exit;
+	int has_exit;			/* server: set; client: received */
+	enum chan_state state;
+	int shut_sent, shut_ack_due, peer_shutdown;
+	uint64_t shut_at;
+	unsigned shut_backoff;
+
+	struct chan_stats stats;
+};
+
+static uint64_t
+min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* 1 if this end sends stream id (0 for ids out of range). */
+static int
+sends(const struct chan *c, int id)
+{
+	if (id < 0 || id >= CHAN_NSTREAMS)
+		return 0;
+	return c->is_server ? id != CHAN_STREAM_INPUT :
+	    id == CHAN_STREAM_INPUT;
+}
+
+static int
+receives(const struct chan *c, int id)
+{
+	return id >= 0 && id < CHAN_NSTREAMS && !sends(c, id);
+}
+
+static uint32_t
+rto(const struct chan *c)
+{
+	return stream_rto_ms(&c->rtt);
+}
+
+/* ---- creation ----------------------------------------------------------- */
+
+static int
+streams_init(struct chan *c)
+{
+	size_t seg = rec_max_payload(c->rec) - FRAME_PAYLOAD_HEADER -
+	    FRAME_HEADER - FRAME_STREAM_FIXED;
+	int id, r;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++) {
+		r = sends(c, id) ? stream_tx_init(&c->tx[id], seg) :
+		    stream_rx_init(&c->rx[id]);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The payload buffer, allocated whole now so sending never allocates. */
+static int
+out_init(struct chan *c)
+{
+	size_t max = rec_max_payload(c->rec);
+	uint8_t *p;
+
+	if ((c->out = buf_new(max)) == NULL)
+		return MP_ERR_ALLOC;
+	if (buf_reserve(c->out, max, &p) != 0)
+		return MP_ERR_ALLOC;
+	buf_reset(c->out);
+	return 0;
+}
+
+struct chan *
+chan_new(const struct hs_keys *keys, int is_server, int fd,
+    const struct sockaddr *peer, socklen_t peer_len)
+{
+	struct chan *c;
+
+	if (!is_server && peer == NULL)
+		return NULL;
+	if (peer != NULL && (peer_len == 0 ||
+	    peer_len > sizeof(struct sockaddr_storage)))
+		return NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->is_server = is_server != 0;
+	c->fd = fd;
+	c->state = CHAN_OPEN;
+	c->ack_at = NEVER;
+	if (peer != NULL) {
+		memcpy(&c->peer, peer, peer_len);
+		c->peer_len = peer_len;
+	}
+	if ((c->rec = rec_new(keys, c->is_server)) == NULL ||
+	    streams_init(c) != 0 || out_init(c) != 0) {
+		chan_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+chan_free(struct chan *c)
+{
+	int id;
+
+	if (c == NULL)
+		return;
+	for (id = 0; id < CHAN_NSTREAMS; id++) {
+		stream_tx_free(&c->tx[id]);
+		stream_rx_free(&c->rx[id]);
+	}
+	rec_free(c->rec);
+	buf_free(c->out);
+	mp_free_secret(c, sizeof(*c));
+}
+
+void
+chan_set_pacing(struct chan *c, uint32_t pacing_us)
+{
+	c->pacing_us = pacing_us;
+}
+
+/* ---- what is due -------------------------------------------------------- */
+
+/* Stream bytes new data may still add in flight (the congestion limit). */
+static size_t
+allowance(const struct chan *c)
+{
+	uint64_t sum = 0;
+	int id;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++)
+		if (sends(c, id))
+			sum += stream_tx_inflight(&c->tx[id]);
+	return sum >= INFLIGHT_MAX ? 0 : (size_t)(INFLIGHT_MAX - sum);
+}
+
+/* 1 once everything this end wrote is acknowledged. */
+static int
+tx_idle(const struct chan *c)
+{
+	int id;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++)
+		if (sends(c, id) && !stream_tx_done(&c->tx[id]))
+			return 0;
+	return 1;
+}
+
+/* SHUTDOWN waits until the peer has all our stream data. */
+static uint64_t
+shutdown_at(const struct chan *c)
+{
+	if (c->state != CHAN_SHUTTING_DOWN || !tx_idle(c))
+		return NEVER;
+	return c->shut_at;
+}
+
+static uint64_t
+streams_due(const struct chan *c)
+{
+	size_t allow = allowance(c);
+	uint64_t t = NEVER;
+	int id;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++) {
+		if (!sends(c, id)) {
+			t = min64(t, stream_rx_nak_at(&c->rx[id], rto(c)));
+			continue;
+		}
+		if (stream_tx_wants(&c->tx[id], allow))
+			return 0;
+		t = min64(t, stream_tx_deadline(&c->tx[id]));
+	}
+	return t;
+}
+
+/* When the next datagram is due (0: now), NEVER if none. */
+static uint64_t
+next_due(const struct chan *c)
+{
+	uint64_t t;
+
+	if (c->peer_len == 0)
+		return NEVER;
+	if (c->shut_ack_due)
+		return 0;
+	if (c->state == CHAN_CLOSED)
+		return NEVER;
+	t = c->sent_any ? c->last_sent + CHAN_KEEPALIVE_MS : 0;
+	t = min64(t, c->ack_at);
+	t = min64(t, shutdown_at(c));
+	if (c->resize_unsent)
+		t = 0;
+	else if (c->resize_live)
+		t = min64(t, c->resize_at);
+	return min64(t, streams_due(c));
+}
+
+/* Pacing: datagram k of a burst leaves in the millisecond holding the
+ * burst's start + k * pacing_us. */
+static int
+pace_ok(const struct chan *c, uint64_t now)
+{
+	return c->pacing_us == 0 || c->pace_next_us < now * 1000 + 1000;
+}
+
+static void
+pace_sent(struct chan *c, uint64_t now)
+{
+	if (c->pace_next_us < now * 1000)
+		c->pace_next_us = now * 1000;
+	c->pace_next_us += c->pacing_us;
+}
+
+int
+chan_timeout_ms(const struct chan *c, uint64_t now)
+{
+	uint64_t t = next_due(c);
+
+	if (t == NEVER)
+		return -1;
+	if (t <= now) {
+		if (pace_ok(c, now))
+			return 0;
+		t = c->pace_next_us / 1000;
+	}
+	return t - now > INT_MAX ? INT_MAX : (int)(t - now);
+}
+
+/* ---- building a payload ------------------------------------------------- */
+
+static int
+put_empty(struct chan *c, enum frame_type type)
+{
+	struct frame f;
+
+	memset(&f, 0, sizeof(f));
+	f.type = type;
+	return frame_put(c->out, &f);
+}
+
+/* The client repeats its newest RESIZE in every datagram while live,
+ * and by itself on a backed-off timer. */
+static void
+put_resize(struct chan *c, uint64_t now)
+{
+	struct frame f = { .type = FRAME_RESIZE };
+
+	if (!c->resize_live)
+		return;
+	f.u.resize = c->resize;
+	if (frame_put(c->out, &f) != 0)
+		return;
+	if (c->resize_unsent) {
+		c->resize_unsent = 0;
+		c->resize_since = now;
+		c->resize_backoff = 0;
+	} else if (c->resize_at > now)
+		return;
+	c->resize_at = now + stream_backoff_ms(rto(c), c->resize_backoff++);
+}
+
+static void
+put_shutdown(struct chan *c, uint64_t now)
+{
+	struct frame f = { .type = FRAME_EXIT_STATUS };
+
+	if (shutdown_at(c) > now)
+		return;
+	f.u.exit = c->exit;
+	if (c->is_server && c->has_exit && frame_put(c->out, &f) != 0)
+		return;
+	if (put_empty(c, FRAME_SHUTDOWN) != 0)
+		return;
+	c->shut_sent = 1;
+	c->shut_at = now + stream_backoff_ms(rto(c), c->shut_backoff++);
+}
+
+static void
+put_acks(struct chan *c)
+{
+	struct frame f = { .type = FRAME_STREAM_ACK };
+	int id;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++) {
+		if (sends(c, id) || !c->rx[id].need_ack)
+			continue;
+		f.u.ack.id = (uint8_t)id;
+		f.u.ack.next = stream_rx_ack_value(&c->rx[id]);
+		if (frame_put(c->out, &f) == 0)
+			stream_rx_acked(&c->rx[id]);
+	}
+}
+
+static void
+put_naks(struct chan *c, uint64_t now)
+{
+	struct frame f = { .type = FRAME_STREAM_NAK };
+	struct stream_rx *rx;
+	int id;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++) {
+		rx = &c->rx[id];
+		if (sends(c, id) || stream_rx_nak_at(rx, rto(c)) > now ||
+		    !stream_rx_gap(rx, &f.u.nak.start, &f.u.nak.end))
+			continue;
+		f.u.nak.id = (uint8_t)id;
+		if (frame_put(c->out, &f) == 0)
+			stream_rx_nak_sent(rx, now);
+	}
+}
+
+static void
+put_fin(struct chan *c, int id, uint64_t now)
+{
+	struct frame f = { .type = FRAME_STREAM_FIN };
+
+	if (!stream_tx_fin_due(&c->tx[id], &f.u.fin.offset))
+		return;
+	f.u.fin.id = (uint8_t)id;
+	if (frame_put(c->out, &f) == 0)
+		stream_tx_fin_sent(&c->tx[id], now, rto(c));
+}
+
+/* Fill the payload with ranges of stream id: resends, then new bytes
+ * within *allow, then its FIN. */
+static void
+put_stream(struct chan *c, int id, uint64_t now, size_t *allow)
+{
+	struct frame f = { .type = FRAME_STREAM };
+	struct frame_stream *s = &f.u.stream;
+	struct stream_tx *tx = &c->tx[id];
+	size_t room, again;
+
+	s->id = (uint8_t)id;
+	while ((room = frame_data_room(c->out, FRAME_STREAM)) > 0 &&
+	    stream_tx_peek(tx, room, *allow, &s->offset, &s->data, &s->len)) {
+		if (frame_put(c->out, &f) != 0)
+			break;
+		again = stream_tx_sent(tx, s->offset, s->len, now, rto(c));
+		c->stats.retransmitted += again;
+		*allow -= s->len - again;
+	}
+	put_fin(c, id, now);
+}
+
+static void
+put_data(struct chan *c, uint64_t now)
+{
+	size_t allow = allowance(c);
+	unsigned k;
+	int id;
+
+	for (k = 0; k < CHAN_NSTREAMS; k++) {
+		id = (int)((c->first + k) % CHAN_NSTREAMS);
+		if (sends(c, id))
+			put_stream(c, id, now, &allow);
+	}
+	c->first = (c->first + 1) % CHAN_NSTREAMS;
+}
+
+/* The timestamp reply: the peer's newest timestamp plus the time we
+ * held it, unless that is a second or more. */
+static uint16_t
+reply_ts(const struct chan *c, uint64_t now)
+{
+	uint64_t held = now - c->peer_ts_at;
+
+	if (!c->have_peer_ts || now < c->peer_ts_at || held >= HOLD_MAX_MS)
+		return FRAME_TS_NONE;
+	return (uint16_t)(c->peer_ts + held);
+}
+
+/* Control first (small, never crowded out), then NAKs, ACKs, data. */
+static int
+build(struct chan *c, uint64_t now)
+{
+	int closed = c->state == CHAN_CLOSED, r;
+
+	buf_reset(c->out);
+	if ((r = frame_put_header(c->out, (uint16_t)now,
+	    reply_ts(c, now))) != 0)
+		return r;
+	if (c->shut_ack_due && put_empty(c, FRAME_SHUTDOWN_ACK) == 0) {
+		c->shut_ack_due = 0;
+		c->state = CHAN_CLOSED;
+	}
+	if (!closed) {
+		put_resize(c, now);
+		put_shutdown(c, now);
+		put_naks(c, now);	/* before ACKs: see stream_tx_nak() */
+		put_acks(c);
+		put_data(c, now);
+	}
+	if (buf_len(c->out) == FRAME_PAYLOAD_HEADER)
+		return put_empty(c, FRAME_KEEPALIVE);
+	return 0;
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+/* Build, seal and send one datagram: 0, 1 if the socket refused it (end
+ * the burst), or a negative mp_err. */
+static int
+send_one(struct chan *c, uint64_t now)
+{
+	size_t n = 0;
+	int r;
+
+	if ((r = build(c, now)) != 0)
+		return r;
+	if ((r = rec_seal(c->rec, buf_ptr(c->out), buf_len(c->out), c->dgram,
+	    sizeof(c->dgram), &n)) != 0)
+		return r;
+	c->sent_any = 1;
+	c->last_sent = now;
+	c->ack_at = NEVER;
+	pace_sent(c, now);
+	if (sendto(c->fd, c->dgram, n, MSG_DONTWAIT,
+	    (const struct sockaddr *)&c->peer, c->peer_len) < 0) {
+		c->stats.send_errors++;
+		return 1;
+	}
+	c->stats.datagrams_sent++;
+	c->stats.bytes_sent += n;
+	return 0;
+}
+
+static void
+expire(struct chan *c, uint64_t now)
+{
+	int id;
+
+	for (id = 0; id < CHAN_NSTREAMS; id++)
+		if (sends(c, id))
+			stream_tx_expire(&c->tx[id], now, rto(c));
+}
+
+int
+chan_flush(struct chan *c, uint64_t now)
+{
+	int i, r;
+
+	if (c->peer_len == 0)
+		return 0;
+	expire(c, now);
+	for (i = 0; i < FLUSH_MAX && next_due(c) <= now && pace_ok(c, now);
+	    i++)
+		if ((r = send_one(c, now)) != 0)
+			return r < 0 ? r : 0;
+	return 0;
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
+/* A datagram is owed to the peer: now, or within STREAM_ACK_DELAY_MS. */
+static void
+want_ack(struct chan *c, uint64_t now, int urgent)
+{
+	c->ack_at = min64(c->ack_at, urgent ? now : now + STREAM_ACK_DELAY_MS);
+}
+
+static int
+frame_stream_id(const struct frame *f)
+{
+	switch (f->type) {
+	case FRAME_STREAM:
+		return f->u.stream.id;
+	case FRAME_STREAM_ACK:
+		return f->u.ack.id;
+	case FRAME_STREAM_NAK:
+		return f->u.nak.id;
+	default:
+		return f->u.fin.id;
+	}
+}
+
+/* STREAM, STREAM_FIN, STREAM_ACK or STREAM_NAK. */
+static void
+on_stream_frame(struct chan *c, const struct frame *f, uint64_t now)
+{
+	int id = frame_stream_id(f), feedback;
+
+	if (id >= CHAN_NSTREAMS)
+		return;		/* reserved for later versions */
+	feedback = f->type == FRAME_STREAM_ACK || f->type == FRAME_STREAM_NAK;
+	if (sends(c, id) != feedback) {
+		c->stats.wrong_direction++;
+		return;
+	}
+	if (f->type == FRAME_STREAM)
+		want_ack(c, now, stream_rx_data(&c->rx[id], f->u.stream.offset,
+		    f->u.stream.data, f->u.stream.len));
+	else if (f->type == FRAME_STREAM_FIN)
+		want_ack(c, now, stream_rx_fin(&c->rx[id], f->u.fin.offset));
+	else if (f->type == FRAME_STREAM_ACK)
+		stream_tx_ack(&c->tx[id], f->u.ack.next, now, rto(c));
+	else
+		stream_tx_nak(&c->tx[id], f->u.nak.start, f->u.nak.end);
+}
+
+/* Server: the newest RESIZE wins; every one is answered within
+ * STREAM_ACK_DELAY_MS so the client sees it arrived. */
+static void
+on_resize(struct chan *c, const struct frame_resize *r, uint64_t now)
+{
+	if (r->number > c->resize.number) {
+		c->resize = *r;
+		c->resize_unread = 1;
+	}
+	want_ack(c, now, 0);
+}
+
+/* 1 if the peer may send frames of this type to this end. */
+static int
+direction_ok(const struct chan *c, enum frame_type type)
+{
+	switch (type) {
+	case FRAME_RESIZE:
+	case FRAME_STATE_ACK:
+	case FRAME_REPAINT:
+		return c->is_server;
+	case FRAME_STATE:
+	case FRAME_EXIT_STATUS:
+		return !c->is_server;
+	default:
+		return 1;
+	}
+}
+
+static void
+on_frame(struct chan *c, const struct frame *f, uint64_t now)
+{
+	if (!direction_ok(c, f->type)) {
+		c->stats.wrong_direction++;
+		return;
+	}
+	switch (f->type) {
+	case FRAME_STREAM:
+	case FRAME_STREAM_ACK:
+	case FRAME_STREAM_NAK:
+	case FRAME_STREAM_FIN:
+		on_stream_frame(c, f, now);
+		break;
+	case FRAME_RESIZE:
+		on_resize(c, &f->u.resize, now);
+		break;
+	case FRAME_EXIT_STATUS:
+		c->exit = f->u.exit;
+		c->has_exit = 1;
+		break;
+	case FRAME_SHUTDOWN:
+		c->peer_shutdown = 1;
+		c->shut_ack_due = 1;	/* repeats are answered too */
+		break;
+	case FRAME_SHUTDOWN_ACK:
+		if (c->state == CHAN_SHUTTING_DOWN && c->shut_sent)
+			c->state = CHAN_CLOSED;
+		break;
+	default:	/* KEEPALIVE; STATE, STATE_ACK, REPAINT: not here */
+		break;
+	}
+}
+
+/*
+ * A reply to our timestamp t arrived after sample ms; the peer held t
+ * less than HOLD_MAX_MS, so it received a datagram we sent after
+ * now - sample - HOLD_MAX_MS. Once that is after the RESIZE was first
+ * sent, every datagram since carried it: the server has it.
+ */
+static void
+resize_check(struct chan *c, uint32_t sample, uint64_t now)
+{
+	if (c->resize_live && !c->resize_unsent &&
+	    now >= c->resize_since + sample + HOLD_MAX_MS + 2)
+		c->resize_live = 0;
+}
+
+/* The timestamps of the newest record: keep its timestamp to reply to,
+ * take a round-trip sample from its reply. */
+static void
+on_timestamps(struct chan *c, const struct frame_reader *rd, uint64_t now)
+{
+	uint32_t sample;
+
+	c->peer_ts = rd->timestamp;
+	c->peer_ts_at = now;
+	c->have_peer_ts = 1;
+	if (rd->reply == FRAME_TS_NONE)
+		return;
+	sample = (uint16_t)((uint16_t)now - rd->reply);
+	if (sample > RTT_MAX_MS)
+		return;
+	stream_rtt_sample(&c->rtt, sample);
+	c->stats.srtt_ms = stream_rtt_srtt_ms(&c->rtt);
+	c->stats.rttvar_ms = stream_rtt_var_ms(&c->rtt);
+	resize_check(c, sample, now);
+}
+
+/* Roaming (PROTOCOL.md 3.2): the server follows the newest record. */
+static void
+follow(struct chan *c, const struct sockaddr *src, socklen_t src_len)
+{
+	if (src == NULL || src_len == 0 || src_len > sizeof(c->peer))
+		return;
+	memcpy(&c->peer, src, src_len);
+	c->peer_len = src_len;
+}
+
+void
+chan_input(struct chan *c, const uint8_t *dgram, size_t len,
+    const struct sockaddr *src, socklen_t src_len, uint64_t now)
+{
+	uint8_t pt[REC_DATAGRAM_MAX];
+	struct frame_reader rd;
+	struct frame f;
+	size_t n = 0;
+	int newest = 0, r;
+
+	c->stats.datagrams_received++;
+	c->stats.bytes_received += len;
+	r = rec_open(c->rec, dgram, len, pt, sizeof(pt), &n, &newest);
+	c->stats.rec = *rec_stats(c->rec);
+	if (r != 0)
+		return;
+	c->last_heard = now;
+	if (newest && c->is_server)
+		follow(c, src, src_len);
+	if (frame_reader_init(&rd, pt, n) != 0) {
+		c->stats.bad_payload++;
+	} else {
+		c->stats.unknown_frames += rd.unknown;
+		if (newest)
+			on_timestamps(c, &rd, now);
+		while (frame_next(&rd, &f))
+			on_frame(c, &f, now);
+	}
+	mp_zero(pt, n);
+}
+
+int
+chan_receive(struct chan *c, uint64_t now)
+{
+	uint8_t dgram[REC_DATAGRAM_MAX + 1];	/* one more: too long */
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < RECEIVE_MAX; i++) {
+		sl = sizeof(ss);
+		n = recvfrom(c->fd, dgram, sizeof(dgram), MSG_DONTWAIT,
+		    (struct sockaddr *)&ss, &sl);
+		if (n >= 0)
+			chan_input(c, dgram, (size_t)n,
+			    (const struct sockaddr *)&ss, sl, now);
+		else if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		else if (errno != EINTR && errno != ECONNREFUSED)
+			return MP_ERR_SYSTEM;
+	}
+	return 0;	/* more may wait: the socket stays readable */
+}
+
+/* ---- the caller's side of the streams ----------------------------------- */
+
+size_t
+chan_write_room(const struct chan *c, int stream)
+{
+	return sends(c, stream) ? stream_tx_room(&c->tx[stream]) : 0;
+}
+
+int
+chan_write(struct chan *c, int stream, const void *p, size_t len)
+{
+	if (!sends(c, stream))
+		return MP_ERR_INVALID_ARGUMENT;
+	return stream_tx_write(&c->tx[stream], p, len);
+}
+
+int
+chan_write_fin(struct chan *c, int stream)
+{
+	if (!sends(c, stream))
+		return MP_ERR_INVALID_ARGUMENT;
+	stream_tx_fin(&c->tx[stream]);
+	return 0;
+}
+
+int
+chan_write_acked(const struct chan *c, int stream)
+{
+	return sends(c, stream) && stream_tx_done(&c->tx[stream]);
+}
+
+size_t
+chan_read(struct chan *c, int stream, void *p, size_t len)
+{
+	return receives(c, stream) ? stream_rx_read(&c->rx[stream], p, len) :
+	    0;
+}
+
+int
+chan_read_eof(const struct chan *c, int stream)
+{
+	return receives(c, stream) && stream_rx_eof(&c->rx[stream]);
+}
+
+/* ---- resize, exit status, shutdown -------------------------------------- */
+
+int
+chan_resize(struct chan *c, uint16_t cols, uint16_t rows, uint16_t xpixel,
+    uint16_t ypixel)
+{
+	if (c->is_server || c->resize.number == UINT32_MAX)
+		return MP_ERR_INVALID_ARGUMENT;
+	c->resize.number++;
+	c->resize.cols = cols;
+	c->resize.rows = rows;
+	c->resize.width = xpixel;
+	c->resize.height = ypixel;
+	c->resize_unsent = 1;
+	c->resize_live = 1;
+	return 0;
+}
+
+int
+chan_get_resize(struct chan *c, uint16_t *cols, uint16_t *rows,
+    uint16_t *xpixel, uint16_t *ypixel)
+{
+	if (!c->is_server || !c->resize_unread)
+		return 0;
+	c->resize_unread = 0;
+	*cols = c->resize.cols;
+	*rows = c->resize.rows;
+	*xpixel = c->resize.width;
+	*ypixel = c->resize.height;
+	return 1;
+}
+
+int
+chan_set_exit(struct chan *c, uint8_t kind, uint32_t value)
+{
+	if (!c->is_server ||
+	    (kind != FRAME_EXIT_CODE && kind != FRAME_EXIT_SIGNAL))
+		return MP_ERR_INVALID_ARGUMENT;
+	c->exit.kind = kind;
+	c->exit.value = value;
+	c->has_exit = 1;
+	return 0;
+}
+
+int
+chan_get_exit(const struct chan *c, uint8_t *kind, uint32_t *value)
+{
+	if (c->is_server || !c->has_exit)
+		return 0;
+	*kind = c->exit.kind;
+	*value = c->exit.value;
+	return 1;
+}
+
+int
+chan_shutdown(struct chan *c)
+{
+	if (c->state == CHAN_OPEN) {
+		c->state = CHAN_SHUTTING_DOWN;
+		c->shut_at = 0;
+		c->shut_backoff = 0;
+	}
+	return 0;
+}
+
+/* ---- state -------------------------------------------------------------- */
+
+enum chan_state
+chan_get_state(const struct chan *c)
+{
+	return c->state;
+}
+
+int
+chan_peer_shutdown(const struct chan *c)
+{
+	return c->peer_shutdown;
+}
+
+uint64_t
+chan_last_heard_ms(const struct chan *c)
+{
+	return c->last_heard;
+}
+
+socklen_t
+chan_peer(const struct chan *c, struct sockaddr_storage *ss)
+{
+	if (c->peer_len > 0)
+		memcpy(ss, &c->peer, c->peer_len);
+	return c->peer_len;
+}
+
+const struct chan_stats *
+chan_get_stats(const struct chan *c)
+{
+	return &c->stats;
+}

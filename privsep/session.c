@@ -1,0 +1,288 @@
+/* session.c: the net child during a session: the UDP channel on one side, the PTY (or the command's pipes) on the other, the monitor's exit report. */
+#include <sys/ioctl.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/ipc.h"
+#include "common/log.h"
+#include "common/monmsg.h"
+#include "common/proto/channel.h"
+#include "common/proto/frame.h"
+#include "privsep/net.h"
+
+#define IO_CHUNK	16384
+#define INPUT_MAX	65536	/* client bytes not yet taken by the PTY */
+#define CLOSE_WAIT_MS	10000	/* for the client to take the last output */
+
+/* One source of output: the PTY master, or a stdout/stderr pipe. */
+struct source {
+	int fd;			/* -1 once at end of file */
+	int stream;
+};
+
+struct netsess {
+	struct chan *chan;
+	int no_pty;
+	struct source src[2];
+	size_t nsrc;
+	int input_fd;		/* PTY master or the command's stdin; -1 closed */
+	uint8_t input[INPUT_MAX];
+	size_t input_len;
+	int have_exit;		/* the monitor reported the end */
+	uint8_t exit_kind;
+	uint32_t exit_value;
+	uint64_t closing_since;	/* 0, or when the shutdown began */
+	struct buf *ipc;
+};
+
+/* Move output from a source into its stream while there is room. */
+static void
+pump_source(struct netsess *s, struct source *src)
+{
+	uint8_t tmp[IO_CHUNK];
+	size_t room;
+	ssize_t n;
+
+	while (src->fd != -1 &&
+	    (room = chan_write_room(s->chan, src->stream)) > 0) {
+		n = read(src->fd, tmp, room < sizeof(tmp) ? room : sizeof(tmp));
+		if (n > 0) {
+			if (chan_write(s->chan, src->stream, tmp, (size_t)n) != 0)
+				fatal("stream write refused");
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		/* End of file (EIO from a PTY whose slave is closed). */
+		close(src->fd);
+		src->fd = -1;
+		if (s->no_pty)
+			chan_write_fin(s->chan, src->stream);
+	}
+}
+
+/* Client keystrokes (or stdin) into the PTY / pipe. */
+static void
+pump_input(struct netsess *s)
+{
+	ssize_t n;
+
+	if (s->input_fd == -1) {
+		/* Nobody takes input any more; drain and forget it. */
+		while (chan_read(s->chan, CHAN_STREAM_INPUT, s->input,
+		    sizeof(s->input)) > 0)
+			;
+		return;
+	}
+	s->input_len += chan_read(s->chan, CHAN_STREAM_INPUT,
+	    s->input + s->input_len, sizeof(s->input) - s->input_len);
+	while (s->input_len > 0) {
+		n = write(s->input_fd, s->input, s->input_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			s->input_len = 0;
+			return;
+		}
+		memmove(s->input, s->input + n, s->input_len - (size_t)n);
+		s->input_len -= (size_t)n;
+	}
+	if (s->no_pty && chan_read_eof(s->chan, CHAN_STREAM_INPUT)) {
+		close(s->input_fd);
+		s->input_fd = -1;
+	}
+}
+
+static void
+apply_resize(struct netsess *s)
+{
+	struct winsize ws;
+	uint16_t cols, rows, xp, yp;
+
+	while (chan_get_resize(s->chan, &cols, &rows, &xp, &yp)) {
+		if (s->no_pty)
+			continue;
+		memset(&ws, 0, sizeof(ws));
+		ws.ws_col = cols;
+		ws.ws_row = rows;
+		ws.ws_xpixel = xp;
+		ws.ws_ypixel = yp;
+		if (ioctl(MON_FD_TERM, TIOCSWINSZ, &ws) == -1)
+			log_verbose("TIOCSWINSZ: %s", strerror(errno));
+	}
+}
+
+static void
+read_monitor(struct netsess *s)
+{
+	uint16_t type;
+
+	if (ipc_recv(MON_FD_IPC, &type, s->ipc, NULL) != 0)
+		exit(NET_EXIT_MONITOR);	/* the monitor is gone: so is the session */
+	if (type != MON_EXIT_STATUS || s->have_exit ||
+	    buf_get_u8(s->ipc, &s->exit_kind) != 0 ||
+	    buf_get_u32(s->ipc, &s->exit_value) != 0 ||
+	    buf_expect_end(s->ipc) != 0 || s->exit_kind > FRAME_EXIT_SIGNAL)
+		fatal("unexpected message %u from the monitor", type);
+	s->have_exit = 1;
+}
+
+static int
+output_done(const struct netsess *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsrc; i++)
+		if (s->src[i].fd != -1)
+			return 0;
+	return 1;
+}
+
+/* Once the command has ended and its output is out: report and shut down. */
+static void
+maybe_close(struct netsess *s, uint64_t now)
+{
+	size_t i;
+
+	if (!s->have_exit || s->closing_since != 0)
+		return;
+	if (!s->no_pty) {
+		/* The shell is gone: what is still in the PTY is its last
+		 * output; a background job holding the PTY does not keep
+		 * the session open (as with ssh). */
+		pump_source(s, &s->src[0]);
+		if (s->src[0].fd != -1 && chan_write_room(s->chan,
+		    CHAN_STREAM_OUTPUT) == 0)
+			return;		/* more to send first */
+		if (s->src[0].fd != -1) {
+			close(s->src[0].fd);
+			s->src[0].fd = -1;
+		}
+	} else if (!output_done(s))
+		return;
+	for (i = 0; i < s->nsrc; i++)
+		if (!chan_write_acked(s->chan, s->src[i].stream))
+			return;
+	chan_set_exit(s->chan, s->exit_kind, s->exit_value);
+	chan_shutdown(s->chan);
+	s->closing_since = now;
+}
+
+static int
+finished(const struct netsess *s, uint64_t now)
+{
+	if (chan_get_state(s->chan) == CHAN_CLOSED)
+		return 1;
+	if (s->closing_since != 0 && now - s->closing_since > CLOSE_WAIT_MS) {
+		log_verbose("client did not confirm the end of the session");
+		return 1;
+	}
+	if (chan_peer_shutdown(s->chan) && s->closing_since == 0) {
+		log_verbose("client closed the session");
+		return 1;
+	}
+	return 0;
+}
+
+static size_t
+fill_pollfds(const struct netsess *s, struct pollfd *pfd)
+{
+	size_t n = 0, i;
+
+	pfd[n++] = (struct pollfd){ MON_FD_NET, POLLIN, 0 };
+	pfd[n++] = (struct pollfd){ MON_FD_IPC, POLLIN, 0 };
+	for (i = 0; i < s->nsrc; i++)
+		if (s->src[i].fd != -1 &&
+		    chan_write_room(s->chan, s->src[i].stream) > 0)
+			pfd[n++] = (struct pollfd){ s->src[i].fd, POLLIN, 0 };
+	if (s->input_fd != -1 && s->input_len > 0)
+		pfd[n++] = (struct pollfd){ s->input_fd, POLLOUT, 0 };
+	return n;
+}
+
+static void
+step(struct netsess *s)
+{
+	struct pollfd pfd[6];
+	uint64_t now = mp_monotonic_ms();
+	size_t n, i;
+	int timeout;
+
+	n = fill_pollfds(s, pfd);
+	timeout = chan_timeout_ms(s->chan, now);
+	if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+		fatal("poll: %s", strerror(errno));
+	now = mp_monotonic_ms();
+	if (pfd[0].revents != 0 && chan_receive(s->chan, now) != 0)
+		fatal("UDP socket: %s", strerror(errno));
+	if (pfd[1].revents != 0)
+		read_monitor(s);
+	apply_resize(s);
+	pump_input(s);
+	for (i = 0; i < s->nsrc; i++)
+		pump_source(s, &s->src[i]);
+	maybe_close(s, now);
+	if (chan_flush(s->chan, now) == MP_ERR_LIMIT)
+		fatal("record sequence exhausted; ending the session");
+}
+
+static void
+start(struct netsess *s, const struct mon_config *cfg)
+{
+	struct hs_keys keys;
+
+	memset(s, 0, sizeof(*s));
+	if ((s->ipc = buf_new(IPC_PAYLOAD_MAX)) == NULL)
+		fatal("out of memory");
+	net_expect(MON_SESSION_KEYS, s->ipc);
+	if (monmsg_get_keys(s->ipc, &keys) != 0)
+		fatal("bad session keys from the monitor");
+	s->chan = chan_new(&keys, 1, MON_FD_NET, NULL, 0);
+	hs_keys_clear(&keys);
+	if (s->chan == NULL)
+		fatal("cannot set up the UDP channel");
+	chan_set_pacing(s->chan, cfg->pacing_us);
+	s->no_pty = cfg->no_pty;
+	s->input_fd = MON_FD_TERM;
+	if (s->no_pty) {
+		s->src[0] = (struct source){ MON_FD_OUT, CHAN_STREAM_OUTPUT };
+		s->src[1] = (struct source){ MON_FD_ERR, CHAN_STREAM_ERROR };
+		s->nsrc = 2;
+	} else {
+		s->src[0] = (struct source){ MON_FD_TERM, CHAN_STREAM_OUTPUT };
+		s->nsrc = 1;
+	}
+}
+
+int
+net_session(const struct mon_config *cfg)
+{
+	static struct netsess s;	/* large: not on the stack */
+	const struct chan_stats *st;
+
+	start(&s, cfg);
+	while (!finished(&s, mp_monotonic_ms()))
+		step(&s);
+	st = chan_get_stats(s.chan);
+	log_verbose("session ended: %llu datagrams in, %llu out, %llu "
+	    "dropped", (unsigned long long)st->datagrams_received,
+	    (unsigned long long)st->datagrams_sent,
+	    (unsigned long long)(st->rec.too_short + st->rec.too_long +
+	    st->rec.bad_version + st->rec.replayed + st->rec.bad_mac +
+	    st->rec.bad_tag + st->bad_payload));
+	chan_free(s.chan);
+	buf_free(s.ipc);
+	return NET_EXIT_OK;
+}

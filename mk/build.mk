@@ -195,5 +195,8 @@ install: all
 	$(if $(SBIN_PROGRAMS),install -m 0755 $(SBIN_PROGRAMS) $(DESTDIR)$(sbindir))
 	$(if $(LIBEXEC_PROGRAMS),install -d $(DESTDIR)$(libexecdir))
 	$(if $(LIBEXEC_PROGRAMS),install -m 0755 $(LIBEXEC_PROGRAMS) $(DESTDIR)$(libexecdir))
+	install -d $(DESTDIR)$(sysconfdir)/pam.d
+	test -e $(DESTDIR)$(sysconfdir)/pam.d/mps || \
+	    install -m 0644 contrib/pam.d/mps $(DESTDIR)$(sysconfdir)/pam.d/mps
 
 -include $(ALL_OBJS:.o=.d)

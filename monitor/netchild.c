@@ -64,7 +64,7 @@ netchild_config(const struct mon_conn *mc, int phase, struct mon_config *nc)
 	nc->pacing_us = cfg->pacing_delay_us;
 	nc->no_pty = mc->no_pty ? 1 : 0;
 	/* The regress suite's way to prove the filter kills (see
-	 * regress/t/net-sandbox-violation.sh). */
+	 * regress/t/server-sandbox-violation.sh). */
 	nc->test_violation = test != NULL && strcmp(test,
 	    phase == MON_PHASE_PREAUTH ? "preauth" : "session") == 0;
 	copy_list(nc->hostkey, sizeof(nc->hostkey), mc->hostkey->alg);

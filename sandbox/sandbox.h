@@ -20,6 +20,7 @@
  */
 
 /* Exit status of a child whose debug filter trapped a forbidden syscall. */
+#define SANDBOX_REPORT_HDR	3	/* bytes before the text of its report */
 #define SANDBOX_DEBUG_EXIT	98
 
 struct sandbox_fds {
@@ -31,8 +32,10 @@ struct sandbox_fds {
  * Sets no_new_privs and loads the seccomp filter of the steady-state loop.
  * Forbidden syscalls kill the process; open/openat/openat2 fail with
  * EACCES. With debug set the default action traps instead: a SIGSYS handler
- * writes "sandbox: forbidden syscall N\n" to allowed->report_fd using only
- * write(2) and exits with SANDBOX_DEBUG_EXIT.
+ * writes "sandbox: forbidden syscall N" as one record of the log pipe's
+ * format (SANDBOX_REPORT_HDR bytes: uint16 length, level; then the text)
+ * to allowed->report_fd using only write(2) and exits with
+ * SANDBOX_DEBUG_EXIT.
  */
 int	sandbox_seccomp_apply(const struct sandbox_fds *allowed, int debug);
 

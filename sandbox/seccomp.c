@@ -14,6 +14,7 @@
 #include <seccomp.h>
 
 #include "common/err.h"
+#include "common/log.h"
 #include "sandbox/sandbox.h"
 
 enum cond {
@@ -122,18 +123,22 @@ add_rules(scmp_filter_ctx ctx, const struct sandbox_fds *allowed)
 	return 0;
 }
 
-/* Async-signal-safe: formats with no library call, writes, exits. */
+/* Async-signal-safe: formats with no library call, writes one record of
+ * the log pipe's format (common/log.c: uint16 length, level, text), exits. */
 static void
 sigsys_report(int sig, siginfo_t *info, void *ctx)
 {
-	char msg[64] = "sandbox: forbidden syscall ";
+	static const char prefix[] = "sandbox: forbidden syscall ";
+	char msg[64];
 	char digits[16];
-	size_t len = strlen("sandbox: forbidden syscall "), n = 0;
+	size_t len = SANDBOX_REPORT_HDR, n = 0, i;
 	unsigned int v;
 	int nr = info->si_syscall;
 
 	(void)sig;
 	(void)ctx;
+	for (i = 0; prefix[i] != '\0'; i++)
+		msg[len++] = prefix[i];
 	if (nr < 0)
 		msg[len++] = '-';
 	v = nr < 0 ? 0u - (unsigned int)nr : (unsigned int)nr;
@@ -143,7 +148,9 @@ sigsys_report(int sig, siginfo_t *info, void *ctx)
 	} while (v != 0 && n < sizeof(digits));
 	while (n > 0)
 		msg[len++] = digits[--n];
-	msg[len++] = '\n';
+	msg[0] = 0;
+	msg[1] = (char)(len - SANDBOX_REPORT_HDR + 1);	/* level + text */
+	msg[2] = (char)LOG_LEVEL_ERROR;
 	if (report_fd >= 0)
 		(void)!write(report_fd, msg, len);
 	_exit(SANDBOX_DEBUG_EXIT);

@@ -1,24 +1,7 @@
 # keygen-interactive.sh: on a real terminal (tmux), generate asks for the path and a passphrase twice with echo off, like ssh-keygen.
 . "$(dirname "$0")/../test-exec.sh"
 
-sock="mp-regress-$$"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-
-# wait_for TEXT: poll the pane (at most 5 s) until it shows TEXT.
-wait_for() {
-	i=0
-	while [ $i -lt 50 ]; do
-		tm capture-pane -p -t kg >"$OBJ/screen" 2>/dev/null
-		grep -qF -- "$1" "$OBJ/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "screen never showed \"$1\": $(cat "$OBJ/screen")"
-	return 1
-}
-
-tm -f /dev/null new-session -d -s kg -x 100 -y 30 \
+tm_start kg 100 30 \
     "HOME='$HOME' '$MP_KEYGEN' generate -C typed; echo EXIT=\$?; sleep 30"
 wait_for "Enter file in which to save the key ($HOME/.mp/id_ed25519):" &&
     tm send-keys -t kg Enter
@@ -39,7 +22,7 @@ expect_ok "typed passphrase" sh -c "printf 'sesame\n' | '$MP_KEYGEN' \
 
 # A mismatch is refused and saves nothing.
 tm kill-session -t kg
-tm -f /dev/null new-session -d -s kg -x 100 -y 30 \
+tm_start kg 100 30 \
     "HOME='$HOME' '$MP_KEYGEN' generate -o '$OBJ/other'; echo EXIT=\$?; sleep 30"
 wait_for "Enter passphrase" && tm send-keys -t kg "one" Enter
 wait_for "Enter same passphrase again:" && tm send-keys -t kg "two" Enter

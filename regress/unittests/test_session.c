@@ -303,6 +303,16 @@ test_descriptors(void **state)
 }
 
 /* Ignored and blocked signals of the monitor do not reach the shell. */
+/* The SigIgn bits of signals 1 to 31 in a /proc status text. */
+static unsigned long
+sig_ign_low(const char *status)
+{
+	const char *p = strstr(status, "SigIgn:\t");
+
+	assert_non_null(p);
+	return strtoul(p + strlen("SigIgn:\t"), NULL, 16) & 0x7fffffffUL;
+}
+
 static void
 test_signals(void **state)
 {
@@ -320,7 +330,10 @@ test_signals(void **state)
 	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
 	(void)signal(SIGPIPE, oldh);
 	assert_non_null(strstr(out[0].text, "SigBlk:\t0000000000000000\n"));
-	assert_non_null(strstr(out[0].text, "SigIgn:\t0000000000000000\n"));
+	/* Signals 1 to 31 only: glibc refuses to touch its reserved
+	 * real-time signals 32 and 33, which GNU make starts its children
+	 * with ignored; they mean nothing to a shell. */
+	assert_int_equal(sig_ign_low(out[0].text), 0);
 }
 
 static void

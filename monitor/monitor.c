@@ -313,6 +313,10 @@ monitor_run(const struct mps_config *cfg, const struct hostkey *hk, int sock,
 	uint32_t grace;
 
 	conn_init(&mc, cfg, hk, sock, status_fd);
+	if (monitor_drop_capabilities() != 0) {
+		monitor_report(&mc, CONN_STATUS_CRASH);
+		exit(1);
+	}
 	log_verbose("connection from %s port %u on %s port %u", mc.peer_addr,
 	    mc.peer_port, mc.local_addr, mc.local_port);
 	grace = grace_ms(cfg);

@@ -86,6 +86,9 @@ void monitor_run(const struct mps_config *cfg, const struct hostkey *hk,
     int sock, int status_fd) __attribute__((noreturn));
 void monitor_report(struct mon_conn *mc, char status);
 
+/* moncaps.c: keep only the capabilities the monitor uses (root only). */
+int monitor_drop_capabilities(void);
+
 /* netchild.c: the settings of a net child for a phase, and exec'ing
  * mps-net with its fixed descriptors (net_fd, then term_fds). */
 struct mon_config;

@@ -1,0 +1,203 @@
+/* test_monmsg.c: unit tests of the monitor/net-child message codecs: round trips, and refusal of truncated, oversized, trailing and out-of-range input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/ipc.h"
+#include "common/monmsg.h"
+
+static struct buf *
+fresh(void)
+{
+	struct buf *b = buf_new(IPC_PAYLOAD_MAX);
+
+	assert_non_null(b);
+	return b;
+}
+
+static void
+sample_keys(struct hs_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	strcpy(k->kex, "mlkem768x25519-sha256");
+	strcpy(k->hostkey, "ed25519");
+	strcpy(k->aead, "aes256-gcm-siv");
+	strcpy(k->mac, "implicit");
+	strcpy(k->kdf, "hkdf-sha256");
+	k->h_len = k->session_id_len = 32;
+	memset(k->h, 0x11, 32);
+	memset(k->session_id, 0x22, 32);
+	k->key_len = 32;
+	memset(k->c2s_key, 0x33, 32);
+	memset(k->s2c_key, 0x44, 32);
+	memset(k->resume, 0x55, sizeof(k->resume));
+}
+
+static void
+test_keys_round_trip(void **state)
+{
+	struct hs_keys k, got;
+	struct buf *b = fresh();
+
+	(void)state;
+	sample_keys(&k);
+	assert_int_equal(monmsg_put_keys(b, &k), 0);
+	assert_int_equal(monmsg_get_keys(b, &got), 0);
+	assert_memory_equal(&k, &got, sizeof(k));
+	buf_free(b);
+}
+
+/* Every strict prefix of a valid message is refused, and so is one
+ * more byte; the keys come back erased. */
+static void
+test_keys_truncated_and_trailing(void **state)
+{
+	struct hs_keys k, got;
+	struct buf *b = fresh(), *cut;
+	size_t n, i;
+
+	(void)state;
+	sample_keys(&k);
+	assert_int_equal(monmsg_put_keys(b, &k), 0);
+	n = buf_len(b);
+	for (i = 0; i < n; i++) {
+		cut = buf_from(buf_ptr(b), i);
+		assert_non_null(cut);
+		assert_int_not_equal(monmsg_get_keys(cut, &got), 0);
+		assert_int_equal(got.key_len, 0);
+		buf_free(cut);
+	}
+	assert_int_equal(buf_put_u8(b, 0), 0);
+	assert_int_equal(monmsg_get_keys(b, &got), MP_ERR_TRAILING_DATA);
+	buf_free(b);
+}
+
+static void
+test_keys_bad_lengths(void **state)
+{
+	struct hs_keys k, got;
+	struct buf *b = fresh();
+
+	(void)state;
+	sample_keys(&k);
+	k.h_len = 31;		/* not the length of any exchange hash */
+	assert_int_equal(monmsg_put_keys(b, &k), 0);
+	assert_int_not_equal(monmsg_get_keys(b, &got), 0);
+	buf_free(b);
+}
+
+static void
+test_config_round_trip_and_ranges(void **state)
+{
+	struct mon_config c, got;
+	struct buf *b = fresh();
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.phase = MON_PHASE_SESSION;
+	c.uid = 999;
+	c.gid = 995;
+	strcpy(c.chroot, "/var/empty/mps");
+	c.dedicated_user = 1;
+	c.grace_ms = 120000;
+	c.pacing_us = 1000;
+	c.no_pty = 1;
+	strcpy(c.hostkey, "ed25519");
+	assert_int_equal(monmsg_put_config(b, &c), 0);
+	assert_int_equal(monmsg_get_config(b, &got), 0);
+	assert_memory_equal(&c, &got, sizeof(c));
+	buf_reset(b);
+	c.phase = 3;		/* no such phase */
+	assert_int_equal(monmsg_put_config(b, &c), 0);
+	assert_int_equal(monmsg_get_config(b, &got), MP_ERR_INVALID_FORMAT);
+	buf_reset(b);
+	c.phase = MON_PHASE_PREAUTH;
+	c.no_pty = 2;		/* a flag is 0 or 1 */
+	assert_int_equal(monmsg_put_config(b, &c), 0);
+	assert_int_equal(monmsg_get_config(b, &got), MP_ERR_INVALID_FORMAT);
+	buf_free(b);
+}
+
+static void
+test_reply_round_trip(void **state)
+{
+	struct hs_reply r, got;
+	struct buf *b = fresh();
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.ok = 1;
+	r.udp_port = 50123;
+	strcpy(r.mode, "reliable");
+	r.nsessions = 1;
+	r.sessions[0].session_id_len = 48;
+	r.sessions[0].started = 1700000000;
+	r.sessions[0].cols = 80;
+	r.sessions[0].rows = 24;
+	strcpy(r.sessions[0].command, "top");
+	assert_int_equal(monmsg_put_reply(b, &r), 0);
+	assert_int_equal(monmsg_get_reply(b, &got), 0);
+	assert_int_equal(got.ok, 1);
+	assert_int_equal(got.udp_port, 50123);
+	assert_string_equal(got.mode, "reliable");
+	assert_int_equal(got.nsessions, 1);
+	assert_string_equal(got.sessions[0].command, "top");
+	buf_free(b);
+}
+
+static void
+test_reply_too_many_sessions(void **state)
+{
+	struct hs_reply got;
+	struct buf *b = fresh();
+
+	(void)state;
+	assert_int_equal(buf_put_u8(b, 1), 0);
+	assert_int_equal(buf_put_u32(b, 0), 0);
+	assert_int_equal(buf_put_cstring(b, ""), 0);
+	assert_int_equal(buf_put_u16(b, 1), 0);
+	assert_int_equal(buf_put_cstring(b, "reliable"), 0);
+	assert_int_equal(buf_put_u32(b, HS_LIST_MAX + 1), 0);
+	assert_int_equal(monmsg_get_reply(b, &got), MP_ERR_INVALID_FORMAT);
+	buf_free(b);
+}
+
+static void
+test_result_codes(void **state)
+{
+	struct buf *b = fresh();
+	int r;
+
+	(void)state;
+	assert_int_equal(monmsg_put_result(b, MP_ERR_NOT_FOUND), 0);
+	assert_int_equal(monmsg_get_result(b, &r), 0);
+	assert_int_equal(r, MP_ERR_NOT_FOUND);
+	/* A code no sender means reads as an internal error, not as 0. */
+	buf_reset(b);
+	assert_int_equal(buf_put_u32(b, 0x7fffffff), 0);
+	assert_int_equal(monmsg_get_result(b, &r), 0);
+	assert_int_equal(r, MP_ERR_INTERNAL);
+	assert_int_equal(monmsg_put_result(b, 1), MP_ERR_INVALID_ARGUMENT);
+	buf_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_round_trip),
+		cmocka_unit_test(test_keys_truncated_and_trailing),
+		cmocka_unit_test(test_keys_bad_lengths),
+		cmocka_unit_test(test_config_round_trip_and_ranges),
+		cmocka_unit_test(test_reply_round_trip),
+		cmocka_unit_test(test_reply_too_many_sessions),
+		cmocka_unit_test(test_result_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

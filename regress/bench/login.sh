@@ -142,14 +142,6 @@ children() {
 
 # The shell is the user's, the same on both sides: the server's own
 # processes are mps (monitor, net child) and sshd (monitor, session child).
-shell_of() {
-	for p in "$@"; do
-		case "$(cat /proc/"$p"/comm 2>/dev/null)" in
-		mps*|sshd*) ;;
-		*) echo "$p" ;;
-		esac
-	done
-}
 server_of() {
 	for p in "$@"; do
 		case "$(cat /proc/"$p"/comm 2>/dev/null)" in
@@ -166,18 +158,22 @@ tree() {
 	done
 }
 
-# wait_session LISTENER: the processes of the one session under the
-# listener, once its shell runs.
+# The user's login shell, as /proc/PID/comm shows it.
+LOGIN_SHELL=$(basename "$(getent passwd "$(id -un)" | cut -d: -f7)")
+
+# wait_session LISTENER: the monitor of the one session under the
+# listener, once the login shell runs (not some helper PAM started).
 wait_session() {
 	i=0
 	while [ $i -lt 100 ]; do
 		for m in $(children "$1"); do
-			t=$(tree "$m")
-			# shellcheck disable=SC2086
-			if [ -n "$(shell_of $t)" ]; then
-				echo $t
-				return 0
-			fi
+			for p in $(tree "$m"); do
+				if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = \
+				    "$LOGIN_SHELL" ]; then
+					echo "$m"
+					return 0
+				fi
+			done
 		done
 		sleep 0.1
 		i=$((i + 1))
@@ -187,12 +183,14 @@ wait_session() {
 
 tmux -L "$TM" -f /dev/null new-session -d -s mp -x 80 -y 24 \
     "HOME='$D/home' '$B/mp' -s $MPS_PORT 127.0.0.1"
-mp_pids=$(wait_session "$MPS_PID") || { echo "login: no mp session" >&2; exit 1; }
+mp_mon=$(wait_session "$MPS_PID") || { echo "login: no mp session" >&2; exit 1; }
 sleep 1
 tmux -L "$TM" new-session -d -s ssh -x 80 -y 24 \
     "ssh -F /dev/null -tt -o BatchMode=yes -o UserKnownHostsFile='$D/ssh/known_hosts' -i '$D/ssh/id' -p $SSH_PORT 127.0.0.1"
-ssh_pids=$(wait_session "$SSHD_PID") || { echo "login: no ssh session" >&2; exit 1; }
+ssh_mon=$(wait_session "$SSHD_PID") || { echo "login: no ssh session" >&2; exit 1; }
 sleep 1
+mp_pids=$(tree "$mp_mon")
+ssh_pids=$(tree "$ssh_mon")
 
 # shellcheck disable=SC2086
 set -- $(sum_mem $(server_of $mp_pids)); mp_rss=$1; mp_pss=$2

@@ -12,6 +12,7 @@
 #include "client/client.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/io.h"
 #include "common/knownhosts.h"
 #include "common/log.h"
 #include "common/pubkey.h"
@@ -98,22 +99,6 @@ open_append(const char *path)
 	return open(path, flags);
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return MP_ERR_SYSTEM;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Append line to path; errno tells why on MP_ERR_SYSTEM. */
 static int
 write_line(const char *path, const struct buf *line)
@@ -124,7 +109,7 @@ write_line(const char *path, const struct buf *line)
 		return r;
 	if ((fd = open_append(path)) == -1)
 		return MP_ERR_SYSTEM;
-	r = write_all(fd, buf_ptr(line), buf_len(line));
+	r = io_write_all(fd, buf_ptr(line), buf_len(line));
 	saved_errno = errno;
 	if (close(fd) == -1 && r == 0)
 		return MP_ERR_SYSTEM;

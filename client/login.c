@@ -10,6 +10,7 @@
 #include "client/client.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/io.h"
 #include "common/keyfile.h"
 #include "common/log.h"
 #include "common/secmem.h"
@@ -234,18 +235,10 @@ struct login_ctx {
 static int
 send_flight(int fd, struct buf *out)
 {
-	const uint8_t *p = buf_ptr(out);
-	size_t left = buf_len(out);
-	ssize_t n;
+	int r;
 
-	while (left > 0) {
-		if ((n = write(fd, p, left)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return MP_ERR_SYSTEM;
-		p += n;
-		left -= (size_t)n;
-	}
+	if ((r = io_write_all(fd, buf_ptr(out), buf_len(out))) != 0)
+		return r;
 	buf_reset(out);
 	return 0;
 }

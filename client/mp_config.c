@@ -120,7 +120,6 @@ static const struct settings mp_settings = {
 
 enum {
 	OPT_SERVER_PORT = 256, OPT_HKC, OPT_DIFF, OPT_PREDICT,
-	OPT_KEX, OPT_AEAD, OPT_MAC, OPT_KDF,
 };
 
 static const char short_opts[] = "+:c:e:hi:k:l:p:qs:TtVv";
@@ -130,12 +129,7 @@ static const struct option long_opts[] = {
 	{ "host-key-checking", required_argument, NULL, OPT_HKC },
 	{ "diff-mode", required_argument, NULL, OPT_DIFF },
 	{ "predict", required_argument, NULL, OPT_PREDICT },
-	{ "kex-algos", required_argument, NULL, OPT_KEX },
-	{ "aead-algos", required_argument, NULL, OPT_AEAD },
-	{ "mac-algos", required_argument, NULL, OPT_MAC },
-	{ "kdf-algos", required_argument, NULL, OPT_KDF },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	SETTINGS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -149,10 +143,7 @@ static const struct settings_flag flags[] = {
 	{ OPT_HKC, "", "host_key_checking", "--host-key-checking" },
 	{ OPT_DIFF, "", "diff_mode", "--diff-mode" },
 	{ OPT_PREDICT, "", "predict", "--predict" },
-	{ OPT_KEX, "preferred_algorithms", "kex", "--kex-algos" },
-	{ OPT_AEAD, "preferred_algorithms", "aead", "--aead-algos" },
-	{ OPT_MAC, "preferred_algorithms", "mac", "--mac-algos" },
-	{ OPT_KDF, "preferred_algorithms", "kdf", "--kdf-algos" },
+	SETTINGS_ALGORITHM_FLAGS,
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -412,9 +403,7 @@ mp_config_load(struct mp_config *cfg, int argc, char **argv,
 	*exit_now = 0;
 	cfg->log_level = LOG_LEVEL_INFO;
 	if ((r = load(cfg, argc, argv, envp, exit_now, err)) != 0) {
-		if (err->msg[0] == '\0')
-			snprintf(err->msg, sizeof(err->msg), "%s",
-			    mp_strerror(r));
+		settings_failed(r, err->msg, sizeof(err->msg));
 		mp_config_free(cfg);
 	}
 	return r;

@@ -1,4 +1,7 @@
-/* err.c: messages for the mp_err codes. */
+/* err.c: messages for the mp_err codes, and reasons formatted for the caller. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "common/err.h"
 
 const char *
@@ -29,4 +32,16 @@ mp_strerror(int err)
 	case MP_ERR_LIMIT: return "limit reached";
 	}
 	return "unknown error";
+}
+
+void
+mp_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(why, len, fmt, ap);
+	va_end(ap);
 }

@@ -2,6 +2,8 @@
 #ifndef MP_ERR_H
 #define MP_ERR_H
 
+#include <stddef.h>
+
 /*
  * Functions return 0 (MP_OK) on success or one of these negative codes.
  * They never print: the caller decides what the user sees, using
@@ -34,5 +36,10 @@ enum mp_err {
 
 /* Human-readable text for an mp_err code; never NULL. */
 const char *mp_strerror(int err);
+
+/* Format a reason into why (len bytes, truncated as snprintf does); does
+ * nothing when why is NULL or len is 0. */
+void mp_why(char *why, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

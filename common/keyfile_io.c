@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/io.h"
 #include "common/keyfile.h"
 #include "common/pubkey.h"
 #include "common/crypto/sign.h"
@@ -145,22 +146,6 @@ keyfile_load_public(const char *path, struct sig_key **key, char **comment)
 	return r;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return MP_ERR_SYSTEM;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Set the mode (the umask does not apply), write, sync and close. */
 static int
 fill_file(int fd, const struct buf *data, mode_t mode)
@@ -168,7 +153,7 @@ fill_file(int fd, const struct buf *data, mode_t mode)
 	int r = 0;
 
 	if (fchmod(fd, mode) == -1 ||
-	    write_all(fd, buf_ptr(data), buf_len(data)) != 0 ||
+	    io_write_all(fd, buf_ptr(data), buf_len(data)) != 0 ||
 	    fsync(fd) == -1)
 		r = MP_ERR_SYSTEM;
 	if (close(fd) == -1 && r == 0)

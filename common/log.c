@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/io.h"
 #include "common/log.h"
 
 /*
@@ -127,23 +128,6 @@ sanitise(char *line)
 }
 
 static void
-write_full(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, c, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		c += n;
-		len -= (size_t)n;
-	}
-}
-
-static void
 emit(enum log_level level, const char *msg)
 {
 	unsigned char rec[LOG_RECORD_HDR + 1 + LOG_LINE_MAX];
@@ -159,7 +143,7 @@ emit(enum log_level level, const char *msg)
 		rec[1] = (unsigned char)(n + 1);
 		rec[2] = (unsigned char)level;
 		memcpy(rec + 3, msg, n);
-		write_full(log_pipe_fd, rec, LOG_RECORD_HDR + 1 + n);
+		(void)io_write_all(log_pipe_fd, rec, LOG_RECORD_HDR + 1 + n);
 		break;
 	case LOG_TO_STDERR:
 		fprintf(stderr, "%s: %s\n", log_progname, msg);

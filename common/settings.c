@@ -641,6 +641,13 @@ settings_early_flag(int c, const char *arg, const char *usage,
 	}
 }
 
+void
+settings_failed(int r, char *err, size_t errlen)
+{
+	if (errlen > 0 && err[0] == '\0')
+		snprintf(err, errlen, "%s", mp_strerror(r));
+}
+
 enum log_level
 settings_log_level(int verbosity)
 {

@@ -114,6 +114,35 @@ struct settings_flag {
 	SETTINGS_ALGORITHM(T, kdf, KDF_DEFAULT_LIST)
 
 /*
+ * The long options both programs take besides their own, as rows of a
+ * struct option array (<getopt.h>): --kex-algos, --aead-algos,
+ * --mac-algos and --kdf-algos (getopt values SETTINGS_OPT_*, above any
+ * character and above a program's own values), --help (-h) and
+ * --version (-V). SETTINGS_ALGORITHM_FLAGS are the struct settings_flag
+ * rows that store the first four into [preferred_algorithms].
+ */
+enum {
+	SETTINGS_OPT_KEX = 1000,
+	SETTINGS_OPT_AEAD,
+	SETTINGS_OPT_MAC,
+	SETTINGS_OPT_KDF,
+};
+#define SETTINGS_LONG_OPTIONS						\
+	{ "kex-algos", required_argument, NULL, SETTINGS_OPT_KEX },	\
+	{ "aead-algos", required_argument, NULL, SETTINGS_OPT_AEAD },	\
+	{ "mac-algos", required_argument, NULL, SETTINGS_OPT_MAC },	\
+	{ "kdf-algos", required_argument, NULL, SETTINGS_OPT_KDF },	\
+	{ "help", no_argument, NULL, 'h' },				\
+	{ "version", no_argument, NULL, 'V' }
+#define SETTINGS_ALGORITHM_FLAG(F, f)					\
+	{ SETTINGS_OPT_##F, "preferred_algorithms", #f, "--" #f "-algos" }
+#define SETTINGS_ALGORITHM_FLAGS					\
+	SETTINGS_ALGORITHM_FLAG(KEX, kex),				\
+	SETTINGS_ALGORITHM_FLAG(AEAD, aead),				\
+	SETTINGS_ALGORITHM_FLAG(MAC, mac),				\
+	SETTINGS_ALGORITHM_FLAG(KDF, kdf)
+
+/*
  * Checks for struct setting's check: a known algorithm of each kind
  * (MP_ERR_UNKNOWN_ALGORITHM naming it); a user name (letters, digits and
  * . _ - @ $, not starting with '-'); an environment variable pattern
@@ -164,6 +193,10 @@ int settings_apply_flag(const struct settings *set, void *obj,
 int settings_early_flag(int c, const char *arg, const char *usage,
     const char *version, const char **path, int *exit_now, char *err,
     size_t errlen);
+
+/* After a program's loading failed with r: err as the failure filled it,
+ * else mp_strerror(r). */
+void settings_failed(int r, char *err, size_t errlen);
 
 /* -v counted up from 0, or SETTINGS_QUIET after -q, as a log level. */
 #define SETTINGS_QUIET	(-1000)

@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/io.h"
 #include "common/knownhosts.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
@@ -176,20 +177,9 @@ load_file(const char *path, struct buf **b, mode_t *mode)
 static int
 write_out(int fd, const struct buf *b, mode_t mode)
 {
-	const uint8_t *p = buf_ptr(b);
-	size_t left = buf_len(b);
-	ssize_t n;
-
-	if (fchmod(fd, mode) == -1)
+	if (fchmod(fd, mode) == -1 ||
+	    io_write_all(fd, buf_ptr(b), buf_len(b)) != 0)
 		return -1;
-	while (left > 0) {
-		if ((n = write(fd, p, left)) < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		left -= (size_t)n;
-	}
 	return fsync(fd);
 }
 

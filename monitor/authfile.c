@@ -6,8 +6,6 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,18 +20,6 @@ struct saved_ids {
 	gid_t	*groups;
 	int	 ngroups;
 };
-
-static void __attribute__((format(printf, 3, 4)))
-set_why(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || why_len == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-}
 
 /* Append len bytes of s at out + *n, keeping room for the NUL. */
 static int
@@ -131,7 +117,7 @@ restore_ids(struct saved_ids *s, char *why, size_t why_len)
 	    setgroups((size_t)s->ngroups, s->groups) == 0 &&
 	    geteuid() == s->euid && getegid() == s->egid;
 	if (!ok)
-		set_why(why, why_len, "cannot restore privileges: %s",
+		mp_why(why, why_len, "cannot restore privileges: %s",
 		    strerror(errno));
 	free(s->groups);
 	s->groups = NULL;
@@ -167,7 +153,7 @@ become_user(const struct passwd *pw, struct saved_ids *s, char *why,
 	int r;
 
 	if ((r = save_ids(s)) != 0) {
-		set_why(why, why_len, "cannot save privileges: %s",
+		mp_why(why, why_len, "cannot save privileges: %s",
 		    strerror(errno));
 		return r;
 	}
@@ -179,7 +165,7 @@ become_user(const struct passwd *pw, struct saved_ids *s, char *why,
 		what = "seteuid";
 	else
 		return 0;
-	set_why(why, why_len, "%s for %s: %s", what, pw->pw_name,
+	mp_why(why, why_len, "%s for %s: %s", what, pw->pw_name,
 	    strerror(errno));
 	if (restore_ids(s, why, why_len) != 0)
 		return MP_ERR_INTERNAL;
@@ -190,14 +176,14 @@ static int
 open_error(const char *path, char *why, size_t why_len)
 {
 	if (errno == ENOENT || errno == ENOTDIR) {
-		set_why(why, why_len, "no such file");
+		mp_why(why, why_len, "no such file");
 		return MP_ERR_NOT_FOUND;
 	}
 	if (errno == ELOOP) {
-		set_why(why, why_len, "refusing symbolic link %s", path);
+		mp_why(why, why_len, "refusing symbolic link %s", path);
 		return MP_ERR_KEY_PERMISSIONS;
 	}
-	set_why(why, why_len, "cannot open %s: %s", path, strerror(errno));
+	mp_why(why, why_len, "cannot open %s: %s", path, strerror(errno));
 	return MP_ERR_SYSTEM;
 }
 
@@ -251,13 +237,13 @@ check_dirs(char *real, const struct passwd *pw, char *why, size_t why_len)
 	while (strcmp(real, "/") != 0) {
 		parent(real);
 		if (stat(real, &st) != 0) {
-			set_why(why, why_len, "cannot stat directory %s: %s",
+			mp_why(why, why_len, "cannot stat directory %s: %s",
 			    real, strerror(errno));
 			return MP_ERR_SYSTEM;
 		}
 		if (!S_ISDIR(st.st_mode) ||
 		    untrusted(&st, pw->pw_uid, !inside)) {
-			set_why(why, why_len,
+			mp_why(why, why_len,
 			    "bad ownership or modes for directory %s", real);
 			return MP_ERR_KEY_PERMISSIONS;
 		}
@@ -276,18 +262,18 @@ check_modes(const char *path, const struct stat *fst,
 	struct stat st;
 
 	if (untrusted(fst, pw->pw_uid, 0)) {
-		set_why(why, why_len, "bad ownership or modes for file %s",
+		mp_why(why, why_len, "bad ownership or modes for file %s",
 		    path);
 		return MP_ERR_KEY_PERMISSIONS;
 	}
 	if (realpath(path, real) == NULL || real[0] != '/') {
-		set_why(why, why_len, "cannot resolve %s: %s", path,
+		mp_why(why, why_len, "cannot resolve %s: %s", path,
 		    strerror(errno));
 		return MP_ERR_SYSTEM;
 	}
 	if (stat(real, &st) != 0 || st.st_dev != fst->st_dev ||
 	    st.st_ino != fst->st_ino) {
-		set_why(why, why_len, "%s changed while being checked", path);
+		mp_why(why, why_len, "%s changed while being checked", path);
 		return MP_ERR_KEY_PERMISSIONS;
 	}
 	return check_dirs(real, pw, why, why_len);
@@ -340,11 +326,11 @@ read_file(const char *path, const struct passwd *pw, int strict_modes,
 	if (fd == -1)
 		return open_error(path, why, why_len);
 	if (fstat(fd, &st) != 0) {
-		set_why(why, why_len, "cannot stat %s: %s", path,
+		mp_why(why, why_len, "cannot stat %s: %s", path,
 		    strerror(errno));
 		r = MP_ERR_SYSTEM;
 	} else if (!S_ISREG(st.st_mode)) {
-		set_why(why, why_len, "%s is not a regular file", path);
+		mp_why(why, why_len, "%s is not a regular file", path);
 		r = MP_ERR_KEY_PERMISSIONS;
 	} else if (st.st_size > AUTHFILE_MAX_SIZE) {
 		r = MP_ERR_TOO_LARGE;
@@ -353,11 +339,11 @@ read_file(const char *path, const struct passwd *pw, int strict_modes,
 		/* why is set */
 	} else if ((r = read_all(fd, (size_t)st.st_size, text, len)) ==
 	    MP_ERR_SYSTEM) {
-		set_why(why, why_len, "cannot read %s: %s", path,
+		mp_why(why, why_len, "cannot read %s: %s", path,
 		    strerror(errno));
 	}
 	if (r == MP_ERR_TOO_LARGE)
-		set_why(why, why_len, "%s is larger than %d bytes", path,
+		mp_why(why, why_len, "%s is larger than %d bytes", path,
 		    AUTHFILE_MAX_SIZE);
 	(void)close(fd);
 	return r;
@@ -372,7 +358,7 @@ authfile_read(const char *path, const struct passwd *pw, int strict_modes,
 
 	*text = NULL;
 	*len = 0;
-	set_why(why, why_len, "%s", "");
+	mp_why(why, why_len, "%s", "");
 	if (path == NULL || pw == NULL || pw->pw_name == NULL)
 		return MP_ERR_INVALID_ARGUMENT;
 	switched = geteuid() == 0 && pw->pw_uid != 0;

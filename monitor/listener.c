@@ -32,6 +32,7 @@ struct startup {
 
 static struct {
 	int fds[MPS_ADDRS_MAX];
+	char fd_desc[MPS_ADDRS_MAX][80];	/* "ip/port" of each */
 	size_t nfds;
 	char bound_desc[MPS_ADDRS_MAX * 64];	/* to notice changes */
 	struct startup startups[STARTUPS_MAX];
@@ -125,22 +126,57 @@ close_listeners(void)
 	size_t i;
 
 	for (i = 0; i < L.nfds; i++)
-		close(L.fds[i]);
+		if (L.fds[i] >= 0)
+			close(L.fds[i]);
 	L.nfds = 0;
 }
 
+/* An open listener for ip/port from before a reload, taken over. */
 static int
-bind_all(const struct mps_config *cfg)
+take_listener(const char *desc)
 {
 	size_t i;
 	int fd;
 
+	for (i = 0; i < L.nfds; i++)
+		if (L.fds[i] >= 0 && strcmp(L.fd_desc[i], desc) == 0) {
+			fd = L.fds[i];
+			L.fds[i] = -1;
+			return fd;
+		}
+	return -1;
+}
+
+/*
+ * Listen on the configured addresses, keeping sockets already open for
+ * the same ip and port. The old set is replaced only if at least one
+ * address of the new one works: a reload with a port in use leaves the
+ * server listening where it was.
+ */
+static int
+bind_all(const struct mps_config *cfg)
+{
+	int fds[MPS_ADDRS_MAX];
+	char desc[MPS_ADDRS_MAX][80];
+	size_t i, n = 0;
+	int fd;
+
+	for (i = 0; i < cfg->nip && i < MPS_ADDRS_MAX; i++) {
+		snprintf(desc[n], sizeof(desc[n]), "%s/%u", cfg->ip[i],
+		    cfg->port);
+		if ((fd = take_listener(desc[n])) < 0)
+			fd = listen_on(cfg->ip[i], cfg->port);
+		if (fd >= 0)
+			fds[n++] = fd;
+	}
+	if (n == 0)
+		return -1;	/* nothing was taken: the old sockets stay */
 	close_listeners();
-	for (i = 0; i < cfg->nip; i++)
-		if ((fd = listen_on(cfg->ip[i], cfg->port)) >= 0)
-			L.fds[L.nfds++] = fd;
+	memcpy(L.fds, fds, n * sizeof(fds[0]));
+	memcpy(L.fd_desc, desc, sizeof(desc));
+	L.nfds = n;
 	describe(cfg, L.bound_desc, sizeof(L.bound_desc));
-	return L.nfds > 0 ? 0 : -1;
+	return 0;
 }
 
 static void
@@ -319,7 +355,8 @@ reload(struct server *s)
 		return;
 	describe(&s->cfg, desc, sizeof(desc));
 	if (strcmp(desc, L.bound_desc) != 0 && bind_all(&s->cfg) != 0)
-		log_error("not listening on any address after the reload");
+		log_error("cannot listen on any new address; still "
+		    "listening on the old ones");
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/crypto/random.h"
 #include "common/err.h"
+#include "common/io.h"
 #include "common/ipc.h"
 #include "common/log.h"
 #include "common/monmsg.h"
@@ -76,13 +77,9 @@ format_addr(const struct sockaddr_storage *ss, char *out, size_t len,
 void
 monitor_report(struct mon_conn *mc, char status)
 {
-	ssize_t n;
-
 	if (mc->status_fd == -1)
 		return;
-	do
-		n = write(mc->status_fd, &status, 1);
-	while (n < 0 && errno == EINTR);
+	(void)io_write_all(mc->status_fd, &status, 1);
 	close(mc->status_fd);
 	mc->status_fd = -1;
 }

@@ -165,7 +165,6 @@ static const struct settings mps_settings = {
 
 enum {
 	OPT_TERM_TYPE = 256, OPT_PACING, OPT_PID_FILE,
-	OPT_KEX, OPT_AEAD, OPT_MAC, OPT_KDF,
 };
 
 static const char short_opts[] = "+:c:ehk:p:qTtVv";
@@ -174,12 +173,7 @@ static const struct option long_opts[] = {
 	{ "term-type", required_argument, NULL, OPT_TERM_TYPE },
 	{ "pacing-delay-us", required_argument, NULL, OPT_PACING },
 	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-	{ "kex-algos", required_argument, NULL, OPT_KEX },
-	{ "aead-algos", required_argument, NULL, OPT_AEAD },
-	{ "mac-algos", required_argument, NULL, OPT_MAC },
-	{ "kdf-algos", required_argument, NULL, OPT_KDF },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	SETTINGS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -189,10 +183,7 @@ static const struct settings_flag flags[] = {
 	{ OPT_TERM_TYPE, "mps", "term_type", "--term-type" },
 	{ OPT_PACING, "mps", "pacing_delay_us", "--pacing-delay-us" },
 	{ OPT_PID_FILE, "mps", "pid_file", "--pid-file" },
-	{ OPT_KEX, "preferred_algorithms", "kex", "--kex-algos" },
-	{ OPT_AEAD, "preferred_algorithms", "aead", "--aead-algos" },
-	{ OPT_MAC, "preferred_algorithms", "mac", "--mac-algos" },
-	{ OPT_KDF, "preferred_algorithms", "kdf", "--kdf-algos" },
+	SETTINGS_ALGORITHM_FLAGS,
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -356,9 +347,7 @@ mps_config_load(struct mps_config *cfg, int argc, char **argv,
 	*exit_now = 0;
 	cfg->log_level = LOG_LEVEL_INFO;
 	if ((r = load(cfg, argc, argv, envp, exit_now, err)) != 0) {
-		if (err->msg[0] == '\0')
-			snprintf(err->msg, sizeof(err->msg), "%s",
-			    mp_strerror(r));
+		settings_failed(r, err->msg, sizeof(err->msg));
 		mps_config_free(cfg);
 	}
 	return r;

@@ -1,8 +1,6 @@
 /* pam.c: the monitor's Linux-PAM transaction: non-interactive conversation, account check, credentials and session. */
 #include <security/pam_appl.h>
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,18 +77,6 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 	return PAM_SUCCESS;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-set_why(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || why_len == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-}
-
 /* Record a failed PAM call in why; returns err. */
 static int
 fail(struct mpam *p, int status, int err, const char *what, char *why,
@@ -103,9 +89,9 @@ fail(struct mpam *p, int status, int err, const char *what, char *why,
 	    "password expired; change it by other means" :
 	    pam_strerror(p->h, status);
 	if (p->msgs_len > 0)
-		set_why(why, why_len, "%s: %s (PAM: %s)", what, text, p->msgs);
+		mp_why(why, why_len, "%s: %s (PAM: %s)", what, text, p->msgs);
 	else
-		set_why(why, why_len, "%s: %s", what, text);
+		mp_why(why, why_len, "%s: %s", what, text);
 	return status == PAM_BUF_ERR ? MP_ERR_ALLOC : err;
 }
 
@@ -117,7 +103,7 @@ mpam_start(const char *service, const char *confdir, const char *user,
 	int r, err;
 
 	*out = NULL;
-	set_why(why, why_len, "%s", "");
+	mp_why(why, why_len, "%s", "");
 	if (service == NULL || user == NULL || *service == '\0' ||
 	    *user == '\0')
 		return MP_ERR_INVALID_ARGUMENT;
@@ -127,7 +113,7 @@ mpam_start(const char *service, const char *confdir, const char *user,
 	p->conv.appdata_ptr = p;
 	r = pam_start_confdir(service, user, &p->conv, confdir, &p->h);
 	if (r != PAM_SUCCESS) {
-		set_why(why, why_len, "pam_start: %s", pam_strerror(NULL, r));
+		mp_why(why, why_len, "pam_start: %s", pam_strerror(NULL, r));
 		free(p);
 		return r == PAM_BUF_ERR ? MP_ERR_ALLOC : MP_ERR_SYSTEM;
 	}
@@ -147,7 +133,7 @@ mpam_account(struct mpam *p, char *why, size_t why_len)
 {
 	int r;
 
-	set_why(why, why_len, "%s", "");
+	mp_why(why, why_len, "%s", "");
 	if (p == NULL)
 		return MP_ERR_INVALID_ARGUMENT;
 	reset_msgs(p);
@@ -176,7 +162,7 @@ mpam_open_session(struct mpam *p, char *why, size_t why_len)
 {
 	int r;
 
-	set_why(why, why_len, "%s", "");
+	mp_why(why, why_len, "%s", "");
 	if (p == NULL || p->session)
 		return MP_ERR_INVALID_ARGUMENT;
 	reset_msgs(p);

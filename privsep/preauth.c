@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/err.h"
+#include "common/io.h"
 #include "common/ipc.h"
 #include "common/log.h"
 #include "common/monmsg.h"
@@ -158,15 +159,13 @@ write_all(int fd, struct buf *out)
 	struct pollfd pfd = { fd, POLLOUT, 0 };
 	ssize_t n;
 
-	while (buf_len(out) > 0) {
-		n = write(fd, buf_ptr(out), buf_len(out));
-		if (n > 0) {
-			buf_consume(out, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
+	for (;;) {
+		if ((n = io_write_some(fd, buf_ptr(out), buf_len(out))) < 0)
 			return -1;
-		if (poll(&pfd, 1, 10000) <= 0)
+		buf_consume(out, (size_t)n);
+		if (buf_len(out) == 0)
+			break;
+		if (poll(&pfd, 1, 10000) <= 0)	/* it would block */
 			return -1;
 	}
 	buf_reset(out);

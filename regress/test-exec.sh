@@ -171,11 +171,23 @@ proc_descendants() {
 		}'
 }
 
-# net_children: PIDs of the mps-net processes whose parent is an mps.
+# net_children: PIDs of the mps-net processes whose parent is an mps: one of
+# this script's mps (descendants of MPS_PID) while it runs, so that other
+# servers on the machine (a parallel run) do not count.
 net_children() {
-	proc_table | awk '
+	proc_table | awk -v root="${MPS_PID:-}" '
 		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (p in comm) if (comm[p] == "mps-net" && comm[parent[p]] == "mps") print p }' |
+		function ours(p, n) {
+			if (root == "")
+				return 1
+			for (n = 0; p != "" && p != 0 && n < 64; n++) {
+				if (p == root)
+					return 1
+				p = parent[p]
+			}
+			return 0
+		}
+		END { for (p in comm) if (comm[p] == "mps-net" && comm[parent[p]] == "mps" && ours(parent[p])) print p }' |
 	    sort -n
 }
 
@@ -205,6 +217,7 @@ MPS_PAM_ACCOUNT=pam_permit.so		# the module of the PAM account line
 MPS_FLAGS="-e -v"			# mps's flags besides -c
 MPS_ENV=""				# VAR=value words for mps's environment
 MPS_PRIVSEP_USER=mpsd
+MPS_IP=127.0.0.1			# the address start_mps listens on (ip)
 if [ "$(id -u)" -eq 0 ]; then MPS_USE_PAM=true; else MPS_USE_PAM=false; fi
 
 # The client's key: ~/.mp/id_ed25519, as mp finds it by default.
@@ -261,7 +274,7 @@ mps_write_config() {
 	_file=$1; _port=$2; shift 2
 	_udp=$((42000 + (_port % 1000) * 16))
 	{
-		echo "ip = \"127.0.0.1\""
+		echo "ip = \"$MPS_IP\""
 		echo "port = $_port"
 		echo "private_key_path = \"$SRV/mps_host_ed25519_key\""
 		echo "authorized_keys_file = \"$MPS_AUTHKEYS\""
@@ -300,7 +313,7 @@ mps_write_config() {
 	chmod 0644 "$_file"
 }
 
-# start_mps [LINE...]: start mps in the background on 127.0.0.1 with the test
+# start_mps [LINE...]: start mps in the background on $MPS_IP with the test
 # configuration ($SRV/mps.toml) and its log in $MPS_LOG; sets MPS_PORT and
 # MPS_PID. A restart keeps the port of the previous start. 1 on failure.
 start_mps() {
@@ -319,13 +332,13 @@ start_mps() {
 		    </dev/null >/dev/null 2>>"$MPS_LOG" &
 		MPS_PID=$!
 		wait_until 5 mps_listening_or_gone
-		if log_has "listening on 127.0.0.1 port $MPS_PORT"; then
+		if log_has "listening on $MPS_IP port $MPS_PORT"; then
 			export MPS_PORT MPS_PID
 			log_mark
 			return 0
 		fi
 		if kill -0 "$MPS_PID" 2>/dev/null; then
-			fail "mps did not report \"listening on 127.0.0.1 port $MPS_PORT\" within 5 s"
+			fail "mps did not report \"listening on $MPS_IP port $MPS_PORT\" within 5 s"
 			stop_mps
 			return 1
 		fi
@@ -347,7 +360,7 @@ start_mps() {
 }
 
 mps_listening_or_gone() {
-	log_has "listening on 127.0.0.1 port $MPS_PORT" ||
+	log_has "listening on $MPS_IP port $MPS_PORT" ||
 	    ! kill -0 "$MPS_PID" 2>/dev/null
 }
 
@@ -404,6 +417,44 @@ wait_log() {
 	return 1
 }
 
+# reload_mps [LINE...]: rewrite the configuration as start_mps would (same
+# port, these LINEs) and send mps SIGHUP; returns once mps logged it. Lines
+# logged by the reload are after the mark.
+reload_mps() {
+	mps_write_config "$SRV/mps.toml" "$MPS_PORT" "$@"
+	log_mark
+	kill -HUP "$MPS_PID" 2>/dev/null || { fail "mps is not running"; return 1; }
+	wait_log "received SIGHUP; reloading the configuration" 5
+}
+
+# net_monitor NET_PID: the monitor (parent) of an mps-net process.
+net_monitor() {
+	proc_table | awk -v p="$1" '$1 == p { print $2 }'
+}
+
+# ---- a throwaway user (root only) -------------------------------------------
+
+# test_user: create user mpt<pid> with a home and /bin/sh, removed (with its
+# processes) in cleanup; sets TEST_USER, TEST_HOME, TEST_UID, TEST_GID.
+test_user() {
+	TEST_USER="mpt$$"
+	on_exit "pkill -KILL -u $TEST_USER 2>/dev/null; userdel -r $TEST_USER 2>/dev/null"
+	useradd -m -s /bin/sh "$TEST_USER" || { fail "useradd $TEST_USER failed"; return 1; }
+	TEST_HOME=$(getent passwd "$TEST_USER" | cut -d: -f6)
+	TEST_UID=$(id -u "$TEST_USER")
+	TEST_GID=$(id -g "$TEST_USER")
+}
+
+# test_user_authorize: the client key in the test user's own
+# ~/.mp/authorized_keys (use MPS_AUTHKEYS="%h/.mp/authorized_keys").
+test_user_authorize() {
+	client_key
+	install -d -m 0700 -o "$TEST_USER" -g "$TEST_GID" "$TEST_HOME/.mp" &&
+	install -m 0600 -o "$TEST_USER" -g "$TEST_GID" "$HOME/.mp/id_ed25519.pub" \
+	    "$TEST_HOME/.mp/authorized_keys" ||
+	    fail "cannot install $TEST_USER's authorized_keys"
+}
+
 # ---- the client -------------------------------------------------------------
 
 # mp_cmd ARGS...: mp against the test server (give the destination, e.g.
@@ -433,6 +484,30 @@ tcp_probe() {
 			if (!$n) { printf "closed %.1f %d\n", time - $t0, $got; exit 0 }
 			$got += $n;
 		}' "$MPS_PORT" "$1" "$2"
+}
+
+# tcp_hold SECONDS: in the background, a connection to the server that sends
+# nothing and stays open for SECONDS (an unauthenticated startup); sets
+# HOLD_PID. tcp_release closes it early. $OBJ/hold.out says "connected".
+tcp_hold() {
+	perl -e '
+		use IO::Socket::INET;
+		$| = 1;
+		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+		    PeerPort => $ARGV[0], Proto => "tcp") or die "connect: $!\n";
+		print "connected\n";
+		sleep $ARGV[1];' "$MPS_PORT" "$1" >"$OBJ/hold.out" 2>&1 &
+	HOLD_PID=$!
+	on_exit '[ -z "$HOLD_PID" ] || kill "$HOLD_PID" 2>/dev/null'
+	wait_until 5 grep -q connected "$OBJ/hold.out"
+}
+
+tcp_release() {
+	[ -n "${HOLD_PID:-}" ] || return 0
+	kill "$HOLD_PID" 2>/dev/null
+	wait "$HOLD_PID" 2>/dev/null
+	HOLD_PID=""
+	return 0
 }
 
 # ---- a terminal (tmux) --------------------------------------------------------

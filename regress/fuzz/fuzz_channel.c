@@ -8,6 +8,7 @@
 #include "common/crypto/random.h"
 #include "common/proto/channel.h"
 #include "common/proto/record.h"
+#include "regress/unittests/chan_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
@@ -44,17 +45,6 @@ struct run {
 	uint64_t now, fed;
 	int is_server;
 };
-
-static void
-fixed_keys(struct hs_keys *k)
-{
-	memset(k, 0, sizeof(*k));
-	strcpy(k->aead, "aes256-gcm-siv");
-	strcpy(k->mac, "implicit");
-	k->key_len = 32;
-	memset(k->c2s_key, 0x11, sizeof(k->c2s_key));
-	memset(k->s2c_key, 0x22, sizeof(k->s2c_key));
-}
 
 static void
 addr(struct sockaddr_in *sin, uint16_t port)
@@ -162,7 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	check(mp_crypto_init() == 0);
 	mode = data[0];
 	memset(&r, 0, sizeof(r));
-	fixed_keys(&k);
+	chfx_keys(&k);
 	addr(&r.src[0], 40000);
 	addr(&r.src[1], 40001);
 	r.is_server = !(mode & MODE_CLIENT);

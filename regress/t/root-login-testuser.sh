@@ -2,17 +2,12 @@
 . "$(dirname "$0")/../test-exec.sh"
 require_root
 require_programs
-user="mpt$$"
-on_exit "pkill -KILL -u $user 2>/dev/null; userdel -r $user 2>/dev/null"
-useradd -m -s /bin/sh "$user" || { fail "useradd $user failed"; finish; }
-home=$(getent passwd "$user" | cut -d: -f6)
-uid=$(id -u "$user")
-gid=$(id -g "$user")
+test_user || finish
+user=$TEST_USER home=$TEST_HOME uid=$TEST_UID gid=$TEST_GID
 
 MPS_AUTHKEYS="%h/.mp/authorized_keys"
 start_mps || finish
-install -d -m 0700 -o "$user" -g "$gid" "$home/.mp"
-install -m 0600 -o "$user" -g "$gid" "$HOME/.mp/id_ed25519.pub" "$home/.mp/authorized_keys"
+test_user_authorize
 
 mp_cmd -l "$user" 127.0.0.1 -- 'id -un; echo $HOME; echo $SHELL; pwd; grep -E "^(Uid|Gid):" /proc/self/status' \
     </dev/null >"$OBJ/out" 2>"$OBJ/err" || fail "login as $user: status $? ($(cat "$OBJ/err"))"

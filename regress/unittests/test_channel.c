@@ -19,6 +19,7 @@
 #include "common/proto/channel.h"
 #include "common/proto/frame.h"
 #include "common/proto/record.h"
+#include "regress/unittests/chan_fixture.h"
 
 #define BULK		(1024 * 1024)
 #define BATCH		64
@@ -42,34 +43,11 @@ struct net {
 	unsigned dropped, swapped;
 };
 
-static void
-fill_pattern(void)
-{
-	uint32_t x = 99;
-	size_t i;
-
-	for (i = 0; i < sizeof(pattern); i++) {
-		x = x * 1103515245u + 12345u;
-		pattern[i] = (uint8_t)(x >> 16);
-	}
-}
-
 static uint32_t
 rnd(struct net *n)
 {
 	n->seed = n->seed * 1664525u + 1013904223u;
 	return n->seed >> 8;
-}
-
-static void
-fixed_keys(struct hs_keys *k)
-{
-	memset(k, 0, sizeof(*k));
-	strcpy(k->aead, "aes256-gcm-siv");
-	strcpy(k->mac, "implicit");
-	k->key_len = 32;
-	memset(k->c2s_key, 0x11, sizeof(k->c2s_key));
-	memset(k->s2c_key, 0x22, sizeof(k->s2c_key));
 }
 
 /* A non-blocking UDP socket on 127.0.0.1, port chosen by the kernel. */
@@ -94,7 +72,7 @@ static void
 pair_new(struct pair *p)
 {
 	memset(p, 0, sizeof(*p));
-	fixed_keys(&p->keys);
+	chfx_keys(&p->keys);
 	p->sfd = udp_socket(&p->saddr);
 	p->cfd = udp_socket(&p->caddr);
 	p->s = chan_new(&p->keys, 1, p->sfd, NULL, 0);
@@ -919,7 +897,7 @@ test_bad_arguments(void **state)
 	struct sockaddr_in sin;
 
 	(void)state;
-	fixed_keys(&k);
+	chfx_keys(&k);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	assert_null(chan_new(&k, 0, -1, NULL, 0));
@@ -954,6 +932,6 @@ main(void)
 
 	if (mp_crypto_init() != 0)
 		return 1;
-	fill_pattern();
+	chfx_pattern(pattern, sizeof(pattern), 99);
 	return cmocka_run_group_tests_name("channel", tests, NULL, NULL);
 }

@@ -2,89 +2,29 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "common/err.h"
 #include "common/settings.h"
 #include "client/mp_config.h"
-
-#define ARGS_MAX	32
-
-static char home[64];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(home, sizeof(home), "/tmp/test_mp_config.XXXXXX");
-	if (mkdtemp(home) == NULL || setenv("HOME", home, 1) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Write text to HOME/name, making its directories; the path. */
-static const char *
-write_file(const char *name, const char *text)
-{
-	static char path[256];
-	char *slash;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", home, name);
-	for (slash = strchr(path + strlen(home) + 1, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		(void)mkdir(path, 0700);
-		*slash = '/';
-	}
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fputs(text, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-	return path;
-}
+#include "regress/unittests/config_fixture.h"
 
 /* mp_config_load() with argv "mp" + args and the environment env. */
 static int
 load(struct mp_config *cfg, const char *const *args, const char *const *env,
     int *exit_now, struct mp_config_error *err)
 {
-	char *argv[ARGS_MAX + 2];
-	const char *const none[] = { NULL };
-	int argc = 0, r;
+	char *argv[CFX_ARGS_MAX + 2];
+	int argc = cfx_argv(argv, "mp", args), r;
 
-	argv[argc++] = strdup("mp");
-	for (; args != NULL && *args != NULL && argc <= ARGS_MAX; args++)
-		argv[argc++] = strdup(*args);
-	argv[argc] = NULL;
-	r = mp_config_load(cfg, argc, argv, (char *const *)(env ? env : none),
-	    exit_now, err);
-	while (argc > 0)
-		free(argv[--argc]);
+	r = mp_config_load(cfg, argc, argv, cfx_env(env), exit_now, err);
+	cfx_argv_free(argv, argc);
 	return r;
 }
 
@@ -107,24 +47,17 @@ load_fails(const char *const *args, const char *const *env,
 {
 	struct mp_config_error err;
 	struct mp_config cfg;
-	const char *at = strstr(want, "%s");
-	char buf[600];
 	int exit_now;
 
 	assert_int_not_equal(load(&cfg, args, env, &exit_now, &err), 0);
-	if (at != NULL && path != NULL)
-		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - want), want,
-		    path, at + 2);
-	else
-		snprintf(buf, sizeof(buf), "%s", want);
-	assert_string_equal(err.msg, buf);
+	cfx_assert_msg(err.msg, want, path);
 	assert_null(cfg.host);		/* freed on failure */
 }
 
 static void
 file_fails(const char *body, const char *want)
 {
-	const char *path = write_file("bad.toml", body);
+	const char *path = cfx_write("bad.toml", body);
 	const char *args[] = { "-c", path, "host", NULL };
 
 	load_fails(args, NULL, path, want);
@@ -148,15 +81,15 @@ test_defaults(void **state)
 	assert_null(cfg.command);
 	assert_int_equal(cfg.ncommand, 0);
 	assert_int_equal(cfg.nidentity, 3);
-	snprintf(want, sizeof(want), "%s/.mp/id_ed25519", home);
+	snprintf(want, sizeof(want), "%s/.mp/id_ed25519", cfx_home);
 	assert_string_equal(cfg.identity[0], want);
-	snprintf(want, sizeof(want), "%s/.mp/id_ecdsa_p256", home);
+	snprintf(want, sizeof(want), "%s/.mp/id_ecdsa_p256", cfx_home);
 	assert_string_equal(cfg.identity[1], want);
-	snprintf(want, sizeof(want), "%s/.mp/id_ecdsa_p384", home);
+	snprintf(want, sizeof(want), "%s/.mp/id_ecdsa_p384", cfx_home);
 	assert_string_equal(cfg.identity[2], want);
 	assert_null(cfg.identity[3]);
 	assert_null(cfg.public_key_path);
-	snprintf(want, sizeof(want), "%s/.mp/known_hosts", home);
+	snprintf(want, sizeof(want), "%s/.mp/known_hosts", cfx_home);
 	assert_string_equal(cfg.known_hosts_path, want);
 	assert_int_equal(cfg.host_key_checking, MP_HKC_ASK);
 	assert_string_equal(cfg.diff_mode, "reliable");
@@ -225,7 +158,7 @@ check_full(const struct mp_config *cfg)
 static void
 test_file_values(void **state)
 {
-	const char *path = write_file("mp.toml", full_file);
+	const char *path = cfx_write("mp.toml", full_file);
 	const char *args[] = { "-c", path, "h", NULL };
 	struct mp_config cfg;
 
@@ -239,7 +172,7 @@ test_file_values(void **state)
 static void
 test_default_file(void **state)
 {
-	const char *path = write_file(".config/moshpit/moshpit.toml",
+	const char *path = cfx_write(".config/moshpit/moshpit.toml",
 	    full_file);
 	const char *args[] = { "h", NULL };
 	const char *missing[] = { "-c", "/nonexistent.toml", "h", NULL };
@@ -292,7 +225,7 @@ test_file_errors(void **state)
 static void
 test_port_precedence(void **state)
 {
-	const char *path = write_file("p.toml", "server_port = 1000\n");
+	const char *path = cfx_write("p.toml", "server_port = 1000\n");
 	const char *file[] = { "-c", path, "h", NULL };
 	const char *flag[] = { "-c", path, "-s", "2000", "h", NULL };
 	const char *lng[] = { "-c", path, "--server-port", "2500", "h", NULL };
@@ -322,7 +255,7 @@ test_port_precedence(void **state)
 static void
 test_precedence(void **state)
 {
-	const char *path = write_file("p.toml", "user = \"file\"\n"
+	const char *path = cfx_write("p.toml", "user = \"file\"\n"
 	    "predict = \"always\"\n[preferred_algorithms]\n"
 	    "mac = \"hmac-sha512\"\n");
 	const char *file[] = { "-c", path, "h", NULL };
@@ -474,7 +407,7 @@ test_command(void **state)
 static void
 test_identities(void **state)
 {
-	const char *path = write_file("i.toml", "private_key_path = \"/f\"\n");
+	const char *path = cfx_write("i.toml", "private_key_path = \"/f\"\n");
 	const char *adds[] = { "-i", "/a", "-i", "/b", "h", NULL };
 	const char *first[] = { "-i", "/a", "-p", "/p", "h", NULL };
 	const char *file[] = { "-c", path, "h", NULL };
@@ -623,24 +556,18 @@ test_help_version(void **state)
 	const char *after[] = { "host", "-h", NULL };
 	struct mp_config_error err;
 	struct mp_config cfg;
-	int exit_now, saved, null;
+	int exit_now, saved;
 
 	(void)state;
 	/* Keep the usage text out of the test's output. */
-	fflush(stdout);
-	assert_true((saved = dup(1)) != -1);
-	assert_true((null = open("/dev/null", O_WRONLY)) != -1);
-	dup2(null, 1);
-	close(null);
+	saved = cfx_stdout_to("/dev/null");
 	assert_int_equal(load(&cfg, h, NULL, &exit_now, &err), 0);
 	assert_int_equal(exit_now, 1);
 	mp_config_free(&cfg);
 	assert_int_equal(load(&cfg, v, NULL, &exit_now, &err), 0);
 	assert_int_equal(exit_now, 1);
 	mp_config_free(&cfg);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
+	cfx_stdout_restore(saved);
 	/* After the destination, -h belongs to the command. */
 	assert_int_equal(load(&cfg, after, NULL, &exit_now, &err), 0);
 	assert_int_equal(exit_now, 0);
@@ -652,31 +579,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_values, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_default_file, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_file_errors, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_port_precedence, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_precedence, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_destinations, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_destination_load, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_identities, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_escape_key, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flag_errors, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_help_version, setup,
-		    teardown),
+		CFX_TEST(test_defaults),
+		CFX_TEST(test_file_values),
+		CFX_TEST(test_default_file),
+		CFX_TEST(test_file_errors),
+		CFX_TEST(test_port_precedence),
+		CFX_TEST(test_precedence),
+		CFX_TEST(test_destinations),
+		CFX_TEST(test_destination_load),
+		CFX_TEST(test_command),
+		CFX_TEST(test_identities),
+		CFX_TEST(test_escape_key),
+		CFX_TEST(test_flags),
+		CFX_TEST(test_flag_errors),
+		CFX_TEST(test_help_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

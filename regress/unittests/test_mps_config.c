@@ -2,8 +2,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,76 +13,18 @@
 
 #include "common/err.h"
 #include "monitor/mps_config.h"
-
-#define ARGS_MAX	32
-
-static char home[64];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-/* A fresh HOME for each test. */
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(home, sizeof(home), "/tmp/test_mps_config.XXXXXX");
-	if (mkdtemp(home) == NULL || setenv("HOME", home, 1) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Write text to HOME/name (directories made as needed); the path. */
-static const char *
-write_file(const char *name, const char *text)
-{
-	static char path[256];
-	char *slash;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", home, name);
-	for (slash = strchr(path + strlen(home) + 1, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		(void)mkdir(path, 0755);
-		*slash = '/';
-	}
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fputs(text, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-	return path;
-}
+#include "regress/unittests/config_fixture.h"
 
 /* mps_config_load() with argv "mps" + args and the environment env. */
 static int
 load(struct mps_config *cfg, const char *const *args,
     const char *const *env, struct mps_config_error *err)
 {
-	char *argv[ARGS_MAX + 2];
-	const char *const none[] = { NULL };
-	int argc = 0, exit_now, r;
+	char *argv[CFX_ARGS_MAX + 2];
+	int argc = cfx_argv(argv, "mps", args), exit_now, r;
 
-	argv[argc++] = strdup("mps");
-	for (; args != NULL && *args != NULL && argc <= ARGS_MAX; args++)
-		argv[argc++] = strdup(*args);
-	argv[argc] = NULL;
-	r = mps_config_load(cfg, argc, argv, (char *const *)(env ? env : none),
-	    &exit_now, err);
-	while (argc > 0)
-		free(argv[--argc]);
+	r = mps_config_load(cfg, argc, argv, cfx_env(env), &exit_now, err);
+	cfx_argv_free(argv, argc);
 	if (r == 0)
 		assert_int_equal(exit_now, 0);
 	return r;
@@ -107,17 +47,9 @@ load_fails(const char *const *args, const char *const *env,
 {
 	struct mps_config_error err;
 	struct mps_config cfg;
-	char buf[600];
-
-	const char *at = strstr(want, "%s");
 
 	assert_int_not_equal(load(&cfg, args, env, &err), 0);
-	if (at != NULL && path != NULL)
-		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - want), want,
-		    path, at + 2);
-	else
-		snprintf(buf, sizeof(buf), "%s", want);
-	assert_string_equal(err.msg, buf);
+	cfx_assert_msg(err.msg, want, path);
 	assert_null(cfg.ip[0]);		/* freed on failure */
 }
 
@@ -125,7 +57,7 @@ load_fails(const char *const *args, const char *const *env,
 static void
 file_fails(const char *body, const char *want)
 {
-	const char *path = write_file("bad.toml", body);
+	const char *path = cfx_write("bad.toml", body);
 	const char *args[] = { "-c", path, NULL };
 
 	load_fails(args, NULL, path, want);
@@ -152,7 +84,7 @@ test_defaults(void **state)
 		snprintf(want, sizeof(want), "/etc/mps/mps_host_ed25519_key");
 	else
 		snprintf(want, sizeof(want), "%s/.mp/mps_host_ed25519_key",
-		    home);
+		    cfx_home);
 	assert_string_equal(cfg.private_key_path, want);
 	strcat(want, ".pub");
 	assert_string_equal(cfg.public_key_path, want);
@@ -263,7 +195,7 @@ check_full(const struct mps_config *cfg)
 static void
 test_file_values(void **state)
 {
-	const char *path = write_file("mps.toml", full_file);
+	const char *path = cfx_write("mps.toml", full_file);
 	const char *args[] = { "-c", path, NULL };
 	struct mps_config cfg;
 
@@ -294,7 +226,7 @@ unprivileged(int (*check)(void))
 
 	if (geteuid() != 0)
 		return check();
-	assert_int_equal(chmod(home, 0755), 0);
+	assert_int_equal(chmod(cfx_home, 0755), 0);
 	fflush(NULL);
 	assert_true((pid = fork()) != -1);
 	if (pid == 0) {
@@ -315,9 +247,9 @@ check_user_defaults(void)
 	char *argv[] = { NULL }, key[256], file[256];
 	int exit_now;
 
-	snprintf(key, sizeof(key), "%s/.mp/mps_host_ed25519_key", home);
+	snprintf(key, sizeof(key), "%s/.mp/mps_host_ed25519_key", cfx_home);
 	snprintf(file, sizeof(file), "%s/.config/moshpits/moshpits.toml",
-	    home);
+	    cfx_home);
 	CHECK(mps_config_load(&cfg, 0, argv, NULL, &exit_now, &err) == 0);
 	CHECK(cfg.config_path != NULL && strcmp(cfg.config_path, file) == 0);
 	CHECK(cfg.port == 2345 && cfg.use_pam == 0);
@@ -338,7 +270,7 @@ static void
 test_user_defaults(void **state)
 {
 	(void)state;
-	write_file(".config/moshpits/moshpits.toml", "[mps]\nport = 2345\n");
+	cfx_write(".config/moshpits/moshpits.toml", "[mps]\nport = 2345\n");
 	assert_int_equal(unprivileged(check_user_defaults), 0);
 }
 
@@ -455,7 +387,7 @@ test_max_startups(void **state)
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(body, sizeof(body), "[mps]\nmax_startups = %s\n",
 		    good[i].text);
-		args[1] = path = write_file("ms.toml", body);
+		args[1] = path = cfx_write("ms.toml", body);
 		load_ok(&cfg, args, NULL);
 		assert_int_equal(cfg.max_startups_begin, good[i].begin);
 		assert_int_equal(cfg.max_startups_rate, good[i].rate);
@@ -468,7 +400,7 @@ test_max_startups(void **state)
 static void
 test_precedence(void **state)
 {
-	const char *path = write_file("p.toml", "[mps]\n"
+	const char *path = cfx_write("p.toml", "[mps]\n"
 	    "pacing_delay_us = 10\nterm_type = \"file\"\n"
 	    "private_key_path = \"/file/key\"\n"
 	    "[preferred_algorithms]\nkex = \"x25519-sha256\"\n");
@@ -624,20 +556,14 @@ stdout_of(const char *arg, int *exit_now)
 	struct mps_config cfg;
 	static char out[4096];
 	char path[256];
-	int fd, saved;
+	int saved;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/stdout", home);
-	fflush(stdout);
-	assert_true((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
-	saved = dup(1);
-	dup2(fd, 1);
-	close(fd);
+	snprintf(path, sizeof(path), "%s/stdout", cfx_home);
+	saved = cfx_stdout_to(path);
 	assert_int_equal(mps_config_load(&cfg, 2, argv, NULL, exit_now,
 	    &err), 0);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
+	cfx_stdout_restore(saved);
 	mps_config_free(&cfg);
 	assert_non_null(fp = fopen(path, "r"));
 	out[fread(out, 1, sizeof(out) - 1, fp)] = '\0';
@@ -671,7 +597,7 @@ print_to(const struct mps_config *cfg, const char *name)
 	long len;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/%s", home, name);
+	snprintf(path, sizeof(path), "%s/%s", cfx_home, name);
 	assert_non_null(fp = fopen(path, "w+"));
 	mps_config_print(cfg, fp);
 	len = ftell(fp);
@@ -692,7 +618,7 @@ round_trip(const struct mps_config *cfg, const char *const *env)
 	struct mps_config again;
 
 	first = print_to(cfg, "printed.toml");
-	snprintf(path, sizeof(path), "%s/printed.toml", home);
+	snprintf(path, sizeof(path), "%s/printed.toml", cfx_home);
 	load_ok(&again, args, env);
 	second = print_to(&again, "printed2.toml");
 	/* Only the "from FILE" comment may differ. */
@@ -705,7 +631,7 @@ round_trip(const struct mps_config *cfg, const char *const *env)
 static void
 test_print_loads_back(void **state)
 {
-	const char *path = write_file("full.toml", full_file);
+	const char *path = cfx_write("full.toml", full_file);
 	const char *args[] = { "-c", path, NULL };
 	const char *odd[] = { "MOSHPITS_SERVER_PATH=/a\"b\\c:/d",
 	    "MOSHPITS_TERM_TYPE=x\xc3\xa9", "MOSHPITS_ACCEPT_ENV=", NULL };
@@ -742,32 +668,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_values, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_user_defaults, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_keys, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_max_startups, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_precedence, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_environment, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_environment_errors, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flag_errors, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_help_version, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_print_loads_back, setup,
-		    teardown),
+		CFX_TEST(test_defaults),
+		CFX_TEST(test_file_values),
+		CFX_TEST(test_user_defaults),
+		CFX_TEST(test_missing_file),
+		CFX_TEST(test_unknown_keys),
+		CFX_TEST(test_bad_values),
+		CFX_TEST(test_max_startups),
+		CFX_TEST(test_precedence),
+		CFX_TEST(test_environment),
+		CFX_TEST(test_environment_errors),
+		CFX_TEST(test_flags),
+		CFX_TEST(test_flag_errors),
+		CFX_TEST(test_help_version),
+		CFX_TEST(test_print_loads_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,22 +9,11 @@
 
 #include "common/err.h"
 #include "common/proto/stream.h"
+#include "regress/unittests/chan_fixture.h"
 
 #define SEG	1000
 
 static uint8_t pattern[3 * CHAN_BACKLOG_MAX];
-
-static void
-fill_pattern(void)
-{
-	uint32_t x = 12345;
-	size_t i;
-
-	for (i = 0; i < sizeof(pattern); i++) {
-		x = x * 1103515245u + 12345u;
-		pattern[i] = (uint8_t)(x >> 16);
-	}
-}
 
 /* Send one range of at most SEG bytes (new ones within new_max); 1 if
  * there was one. */
@@ -552,6 +541,6 @@ main(void)
 		cmocka_unit_test(test_lossy_transfer),
 	};
 
-	fill_pattern();
+	chfx_pattern(pattern, sizeof(pattern), 12345);
 	return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }

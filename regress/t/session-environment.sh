@@ -8,14 +8,16 @@ home=$(getent passwd "$me" | cut -d: -f6)
 shell=$(getent passwd "$me" | cut -d: -f7)
 [ -n "$shell" ] || shell=/bin/sh
 default_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-# A harmless LD_PRELOAD for mp itself: its own C library.
+# A harmless LD_PRELOAD for mp itself: its own C library (a sanitizer
+# build of mp must be told not to mind it).
+asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 libc=$(ldd "$MP" 2>/dev/null | awk '$1 ~ /^libc\.so/ { print $3 }')
 
 # remote_env WHAT VAR=VALUE...: the session's `env` for mp run with only
 # HOME, PATH and these variables; in $OBJ/env.
 remote_env() {
 	what=$1; shift
-	env -i HOME="$HOME" PATH="$PATH" "$@" timeout -k 5 20 "$MP" -s "$MPS_PORT" \
+	env -i HOME="$HOME" PATH="$PATH" ASAN_OPTIONS="$asan" "$@" timeout -k 5 20 "$MP" -s "$MPS_PORT" \
 	    --host-key-checking accept-new 127.0.0.1 -- env >"$OBJ/env" 2>"$OBJ/err" ||
 	    fail "$what: exit status $? ($(cat "$OBJ/err"))"
 }

@@ -286,6 +286,12 @@ become_monitor(struct server *s, int sock, int status_fd)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
+	/* A session of its own, as sshd's children: what is sent to the
+	 * listener's process group (^C or a hangup of the terminal mps runs
+	 * on, an init script's kill of the group) must not end the
+	 * connections and sessions already served. */
+	if (setsid() == -1)
+		log_error("setsid: %s", strerror(errno));
 	monitor_run(&s->cfg, &s->hostkey, sock, status_fd);
 }
 

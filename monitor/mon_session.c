@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "common/monmsg.h"
 #include "common/proto/frame.h"
 #include "common/proto/msg.h"
+#include "common/secmem.h"
 #include "common/sessenv.h"
 #include "monitor/monitor.h"
 #include "monitor/pam.h"
@@ -31,9 +33,38 @@
 
 #define NOLOGIN_FILE	"/etc/nologin"
 #define HANGUP_WAIT_MS	10000	/* for a hung-up shell before SIGKILL */
+#define STOP_WAIT_MS	10000	/* for the net child when asked to stop */
 #define REQ_FLAG_NO_PTY	0x1
 
 static int sigchld_pipe[2] = { -1, -1 };
+
+/*
+ * A failure while the session is being started: end what was started
+ * (the session process, the net child), close the PAM session, write the
+ * utmp logout and give the PTY back, then exit. Not for the session loop,
+ * where the children may already be reaped.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+session_fatal(struct mon_conn *mc, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("session of %s from %s port %u: %s", mc->user.name,
+	    mc->peer_addr, mc->peer_port, msg);
+	if (mc->net_pid > 0)
+		kill(mc->net_pid, SIGKILL);
+	if (mc->session_pid > 0) {
+		/* Before its setsid() it is not a group leader yet. */
+		kill(-mc->session_pid, SIGKILL);
+		kill(mc->session_pid, SIGKILL);
+	}
+	mon_session_cleanup(mc);
+	exit(1);
+}
 
 static int
 refuse(struct buf *ans, uint32_t reason, const char *msg)
@@ -190,13 +221,17 @@ mon_request(struct mon_conn *mc, struct buf *req, struct buf *ans)
 
 /* ---- the session ------------------------------------------------------ */
 
+static volatile sig_atomic_t got_stop;	/* SIGTERM, SIGHUP or SIGINT */
+
+/* SIGCHLD, and the signals that ask the monitor to end the session. */
 static void
-on_sigchld(int sig)
+on_signal(int sig)
 {
 	int saved = errno;
 	char c = 0;
 
-	(void)sig;
+	if (sig != SIGCHLD)
+		got_stop = 1;
 	if (write(sigchld_pipe[1], &c, 1) < 0) {
 		/* full: a wake-up is pending anyway */
 	}
@@ -247,8 +282,7 @@ start_session_process(struct mon_conn *mc)
 	struct passwd pw;
 
 	if (build_env(mc, &env) != 0)
-		fatal("cannot build the environment of %s's session",
-		    mc->user.name);
+		session_fatal(mc, "cannot build the environment");
 	memset(&pw, 0, sizeof(pw));
 	pw.pw_name = mc->user.name;
 	pw.pw_dir = mc->user.home;
@@ -266,7 +300,7 @@ start_session_process(struct mon_conn *mc)
 	sp.command = mc->command;
 	sp.close_from = 3;
 	if ((mc->session_pid = fork()) == -1)
-		fatal("fork: %s", strerror(errno));
+		session_fatal(mc, "fork: %s", strerror(errno));
 	if (mc->session_pid == 0)
 		session_exec(&sp);
 	sessenv_free(&env);
@@ -309,7 +343,7 @@ start_net_child(struct mon_conn *mc, struct buf *keys)
 	if ((b = buf_new(IPC_PAYLOAD_MAX)) == NULL ||
 	    netchild_config(mc, MON_PHASE_SESSION, &nc) != 0 ||
 	    monmsg_put_config(b, &nc) != 0)
-		fatal("cannot prepare the session net child");
+		session_fatal(mc, "cannot prepare the session net child");
 	if (mc->no_pty) {
 		memcpy(term, mc->pipes, sizeof(term));
 		n = 3;
@@ -320,7 +354,7 @@ start_net_child(struct mon_conn *mc, struct buf *keys)
 	mc->phase_tag = "session";
 	if (netchild_spawn(mc, mc->udp_fd, term, (size_t)n, b) != 0 ||
 	    ipc_send(mc->ipc_fd, MON_SESSION_KEYS, keys, -1) != 0)
-		fatal("cannot start the session net child");
+		session_fatal(mc, "cannot start the session net child");
 	buf_free(b);
 }
 
@@ -349,6 +383,7 @@ report_exit(struct mon_conn *mc, int wstatus)
 struct reaper {
 	int session_done, net_done;
 	uint64_t hangup_at;	/* when the shell was hung up; 0 */
+	uint64_t stop_at;	/* when the monitor was asked to stop; 0 */
 };
 
 static void
@@ -384,10 +419,37 @@ reap(struct mon_conn *mc, struct reaper *rp)
 	}
 }
 
+/* Asked to stop: hang up the shell, so that the client hears how the
+ * session ended, and PAM, utmp and the PTY are cleaned up on the way
+ * out. A net child still waiting for its client after STOP_WAIT_MS is
+ * stopped. */
+static void
+stop_session(struct mon_conn *mc, struct reaper *rp)
+{
+	uint64_t now = mp_monotonic_ms();
+
+	if (got_stop && rp->stop_at == 0) {
+		log_info("monitor of %s from %s port %u asked to stop; "
+		    "ending the session", mc->user.name, mc->peer_addr,
+		    mc->peer_port);
+		rp->stop_at = now;
+		if (!rp->session_done && rp->hangup_at == 0) {
+			kill(-mc->session_pid, SIGHUP);
+			rp->hangup_at = now;
+		}
+	}
+	got_stop = 0;
+	if (rp->stop_at != 0 && !rp->net_done &&
+	    now - rp->stop_at > STOP_WAIT_MS) {
+		kill(mc->net_pid, SIGTERM);
+		rp->stop_at = now;
+	}
+}
+
 static void
 session_loop(struct mon_conn *mc)
 {
-	struct reaper rp = { 0, 0, 0 };
+	struct reaper rp = { 0, 0, 0, 0 };
 	struct pollfd pfd[2];
 	char drain[64];
 
@@ -395,7 +457,8 @@ session_loop(struct mon_conn *mc)
 		pfd[0] = (struct pollfd){ sigchld_pipe[0], POLLIN, 0 };
 		pfd[1] = (struct pollfd){ mc->log_fd, POLLIN, 0 };
 		if (poll(pfd, mc->log_fd >= 0 ? 2 : 1,
-		    rp.hangup_at ? 1000 : -1) < 0 && errno != EINTR)
+		    rp.hangup_at || rp.stop_at ? 1000 : -1) < 0 &&
+		    errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		if (pfd[0].revents != 0 &&
 		    read(sigchld_pipe[0], drain, sizeof(drain)) < 0 &&
@@ -405,6 +468,7 @@ session_loop(struct mon_conn *mc)
 		    netchild_relay_log(mc) != 0)
 			close_fd(&mc->log_fd);
 		reap(mc, &rp);
+		stop_session(mc, &rp);
 		if (rp.hangup_at && !rp.session_done &&
 		    mp_monotonic_ms() - rp.hangup_at > HANGUP_WAIT_MS) {
 			log_info("session of %s ignored the hangup; killing it",
@@ -416,34 +480,64 @@ session_loop(struct mon_conn *mc)
 }
 
 static void
-watch_children(void)
+watch_children(struct mon_conn *mc)
 {
 	struct sigaction sa;
 
 	if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		fatal("pipe: %s", strerror(errno));
+		session_fatal(mc, "pipe: %s", strerror(errno));
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigchld;
+	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGCHLD, &sa, NULL) != 0)
-		fatal("sigaction: %s", strerror(errno));
+	if (sigaction(SIGCHLD, &sa, NULL) != 0 ||
+	    sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGHUP, &sa, NULL) != 0 ||
+	    sigaction(SIGINT, &sa, NULL) != 0)
+		session_fatal(mc, "sigaction: %s", strerror(errno));
+}
+
+/* 1 if the identifiers (H or a session id) a and b are the same. */
+static int
+same_id(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	return a_len == b_len && a_len <= HS_H_MAX &&
+	    mp_ct_equal(a, b, a_len);
+}
+
+int
+mon_keys_check(const struct mon_conn *mc, const struct buf *keys)
+{
+	struct hs_keys k;
+	struct buf *copy;
+	int r;
+
+	/* On a copy: the bytes themselves go to the session net child. */
+	if ((copy = buf_from(buf_ptr(keys), buf_len(keys))) == NULL)
+		return MP_ERR_ALLOC;
+	r = monmsg_get_keys(copy, &k);
+	buf_free(copy);
+	if (r != 0)
+		return r;
+	/* The child computed them; they must at least be for the H the
+	 * monitor signed, and (no resume yet) name a new session by it. */
+	if (!mc->signed_h || !same_id(k.h, k.h_len, mc->h, mc->h_len) ||
+	    !same_id(k.session_id, k.session_id_len, mc->h, mc->h_len) ||
+	    strcmp(k.hostkey, mc->hostkey->alg) != 0)
+		r = MP_ERR_INVALID_ARGUMENT;
+	hs_keys_clear(&k);
+	return r;
 }
 
 void
 mon_session_run(struct mon_conn *mc, struct buf *keys)
 {
-	struct hs_keys check;
-	struct buf *copy;
+	int r;
 
-	/* Check them on a copy: the bytes themselves go to the session
-	 * net child. */
-	if ((copy = buf_from(buf_ptr(keys), buf_len(keys))) == NULL ||
-	    monmsg_get_keys(copy, &check) != 0)
-		fatal("malformed session keys from the preauth child");
-	hs_keys_clear(&check);
-	buf_free(copy);
-	watch_children();
+	if ((r = mon_keys_check(mc, keys)) != 0)
+		session_fatal(mc, "unusable session keys from the preauth "
+		    "child: %s", mp_strerror(r));
+	watch_children(mc);
 	start_session_process(mc);
 	if (!mc->no_pty) {
 		/* A logout follows every attempt: a login record may have
@@ -455,6 +549,7 @@ mon_session_run(struct mon_conn *mc, struct buf *keys)
 		mc->utmp_written = 1;
 	}
 	start_net_child(mc, keys);
+	buf_free(keys);		/* zeroed: the monitor needs no session keys */
 	drop_session_fds(mc);
 	session_loop(mc);
 	mon_session_cleanup(mc);

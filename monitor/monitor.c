@@ -187,8 +187,11 @@ reap_net(struct mon_conn *mc)
 	while (netchild_relay_log(mc) == 0)
 		;
 	mc->net_pid = -1;
-	close(mc->ipc_fd);
-	close(mc->log_fd);
+	if (mc->ipc_fd >= 0)
+		close(mc->ipc_fd);
+	if (mc->log_fd >= 0)
+		close(mc->log_fd);
+	mc->ipc_fd = mc->log_fd = -1;
 	return wstatus;
 }
 
@@ -249,8 +252,12 @@ preauth_loop(struct mon_conn *mc, uint64_t deadline, struct buf *keys)
 		timeout = deadline != 0 ? (int)(deadline - now) : -1;
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
-		if (pfd[1].revents != 0)
-			netchild_relay_log(mc);
+		/* At end of file (or a malformed record) the pipe is done
+		 * with: polling it again would spin until the deadline. */
+		if (pfd[1].revents != 0 && netchild_relay_log(mc) != 0) {
+			close(mc->log_fd);
+			mc->log_fd = -1;
+		}
 		if (pfd[0].revents != 0 && preauth_message(mc, keys, ans)) {
 			buf_free(ans);
 			return;
@@ -281,6 +288,7 @@ conn_init(struct mon_conn *mc, const struct mps_config *cfg,
 	mc->sock = sock;
 	mc->status_fd = status_fd;
 	mc->net_pid = -1;
+	mc->ipc_fd = mc->log_fd = -1;
 	mc->udp_fd = -1;
 	mc->pty.master = mc->pty.slave = -1;
 	mc->session_pid = -1;

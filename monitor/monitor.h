@@ -108,6 +108,10 @@ int mon_resume(struct mon_conn *mc, struct buf *req, struct buf *ans);
 
 /* mon_session.c: the session request, start and lifetime. */
 int mon_request(struct mon_conn *mc, struct buf *req, struct buf *ans);
+/* The preauth child's MON_KEYS payload: well-formed, for the H the
+ * monitor signed, a new session named by it, and the host key in use.
+ * 0, or a negative mp_err. */
+int mon_keys_check(const struct mon_conn *mc, const struct buf *keys);
 void mon_session_run(struct mon_conn *mc, struct buf *keys)
     __attribute__((noreturn));
 void mon_session_cleanup(struct mon_conn *mc);

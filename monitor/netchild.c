@@ -106,6 +106,17 @@ exec_child(const char *path, const int *fds, size_t n)
 	_exit(127);
 }
 
+static int
+set_nonblocking(int fd)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	return 0;
+}
+
 int
 netchild_spawn(struct mon_conn *mc, int net_fd, const int *term_fds,
     size_t nterm, const struct buf *config)
@@ -133,6 +144,10 @@ netchild_spawn(struct mon_conn *mc, int net_fd, const int *term_fds,
 		fds[3 + i] = term_fds[i];
 	if ((mc->net_pid = fork()) == -1) {
 		log_error("fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		close(lp[0]);
+		close(lp[1]);
 		return MP_ERR_SYSTEM;
 	}
 	if (mc->net_pid == 0)
@@ -142,6 +157,13 @@ netchild_spawn(struct mon_conn *mc, int net_fd, const int *term_fds,
 	mc->ipc_fd = sv[0];
 	mc->log_fd = lp[0];
 	buf_reset(mc->log_buf);
+	/* A child that asks without reading the answers must not block the
+	 * monitor (and its deadlines) in a send: the monitor's end never
+	 * waits, and a full queue kills the connection. */
+	if (set_nonblocking(mc->ipc_fd) != 0) {
+		log_error("fcntl: %s", strerror(errno));
+		return MP_ERR_SYSTEM;
+	}
 	if ((r = ipc_send(mc->ipc_fd, MON_CONFIG, config, -1)) != 0)
 		log_error("cannot configure the net child: %s", mp_strerror(r));
 	return r;

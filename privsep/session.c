@@ -21,6 +21,7 @@
 #define IO_CHUNK	16384
 #define INPUT_MAX	65536	/* client bytes not yet taken by the PTY */
 #define CLOSE_WAIT_MS	10000	/* for the client to take the last output */
+#define GONE_AFTER_EXIT_MS 60000 /* silent client once the command ended */
 
 /* One source of output: the PTY master, or a stdout/stderr pipe. */
 struct source {
@@ -68,6 +69,8 @@ pump_source(struct netsess *s, struct source *src)
 		src->fd = -1;
 		if (s->no_pty)
 			chan_write_fin(s->chan, src->stream);
+		else
+			s->input_fd = -1;	/* the same descriptor */
 	}
 }
 
@@ -112,8 +115,8 @@ apply_resize(struct netsess *s)
 	uint16_t cols, rows, xp, yp;
 
 	while (chan_get_resize(s->chan, &cols, &rows, &xp, &yp)) {
-		if (s->no_pty)
-			continue;
+		if (s->no_pty || s->input_fd == -1)
+			continue;	/* no PTY, or it is closed */
 		memset(&ws, 0, sizeof(ws));
 		ws.ws_col = cols;
 		ws.ws_row = rows;
@@ -168,7 +171,7 @@ maybe_close(struct netsess *s, uint64_t now)
 			return;		/* more to send first */
 		if (s->src[0].fd != -1) {
 			close(s->src[0].fd);
-			s->src[0].fd = -1;
+			s->src[0].fd = s->input_fd = -1;
 		}
 	} else if (!output_done(s))
 		return;
@@ -187,6 +190,14 @@ finished(const struct netsess *s, uint64_t now)
 		return 1;
 	if (s->closing_since != 0 && now - s->closing_since > CLOSE_WAIT_MS) {
 		log_verbose("client did not confirm the end of the session");
+		return 1;
+	}
+	/* The command has ended and the client has not been heard from
+	 * for a minute: nobody is left to show the last output to. */
+	if (s->have_exit && now - chan_last_heard_ms(s->chan) >
+	    GONE_AFTER_EXIT_MS) {
+		log_verbose("command ended and the client is silent; "
+		    "closing the session");
 		return 1;
 	}
 	if (chan_peer_shutdown(s->chan) && s->closing_since == 0) {
@@ -251,6 +262,7 @@ start(struct netsess *s, const struct mon_config *cfg)
 		fatal("bad session keys from the monitor");
 	s->chan = chan_new(&keys, 1, MON_FD_NET, NULL, 0);
 	hs_keys_clear(&keys);
+	buf_reset(s->ipc);	/* zeroes the keys' bytes too */
 	if (s->chan == NULL)
 		fatal("cannot set up the UDP channel");
 	chan_set_pacing(s->chan, cfg->pacing_us);

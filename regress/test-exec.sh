@@ -369,7 +369,7 @@ mps_listening_or_gone() {
 stop_mps() {
 	[ -n "$MPS_PID" ] || return 0
 	_pids=$(proc_descendants "$MPS_PID")
-	kill -TERM -- "-$MPS_PID" 2>/dev/null
+	kill -TERM "-$MPS_PID" 2>/dev/null
 	kill -TERM "$MPS_PID" $_pids 2>/dev/null
 	_n=30
 	while [ $_n -gt 0 ] && kill -0 "$MPS_PID" 2>/dev/null; do
@@ -380,7 +380,7 @@ stop_mps() {
 		kill -0 "$_p" 2>/dev/null && kill -HUP "$_p" 2>/dev/null
 	done
 	sleep 0.2
-	kill -KILL -- "-$MPS_PID" 2>/dev/null
+	kill -KILL "-$MPS_PID" 2>/dev/null
 	kill -KILL "$MPS_PID" $_pids 2>/dev/null
 	wait "$MPS_PID" 2>/dev/null
 	MPS_PID=""

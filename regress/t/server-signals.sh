@@ -1,4 +1,4 @@
-# server-signals.sh: SIGHUP reloads the configuration for new connections (open sessions go on), a new port is listened on, a configuration with an error is logged and the running one kept; SIGTERM stops listening (new connections refused) while open sessions go on and end normally.
+# server-signals.sh: SIGHUP reloads the configuration for new connections (open sessions go on), a new port is listened on, a configuration with an error is logged and the running one kept; a SIGHUP to mps's whole process group leaves the sessions alone; SIGTERM stops listening (new connections refused) while open sessions go on and end normally.
 . "$(dirname "$0")/../test-exec.sh"
 require_programs
 start_mps || finish
@@ -84,7 +84,17 @@ wait_log "still listening on the old ones" 5
 login || fail "after a failed move: exit status $? ($(cat "$OBJ/err"))"
 kill "$squat" 2>/dev/null
 
+# A hangup of mps's process group (the terminal a foreground mps runs
+# on goes away) reloads the listener and does not touch the sessions:
+# each connection's processes are in a session of their own.
+log_mark
+kill -HUP "-$MPS_PID"
+wait_log "received SIGHUP; reloading the configuration" 5
+still "after SIGHUP to mps's process group"
+
 # SIGTERM: no longer listening; the session goes on.
+left=$(proc_descendants "$MPS_PID")
+[ -n "$left" ] || fail "no processes of the open session found"
 log_mark
 kill -TERM "$MPS_PID"
 wait_log "received a signal to stop; no longer listening (sessions continue)" 5
@@ -109,9 +119,11 @@ grep -q "connection to 127.0.0.1 closed\." "$OBJ/screen" || fail "no closing mes
 wait_log "session of $(id -un) from 127.0.0.1 port" 5
 log_has "ended: exit status 0" || fail "the session's end was not logged: $(log_since | tail -n 3)"
 # Nothing of mps is left once the session is over.
-group_empty() {
-	! awk -v g="$MPS_PID" '{ sub(/^.*\) /, ""); if ($3 == g) found = 1 } END { exit !found }' \
-	    /proc/[0-9]*/stat 2>/dev/null
+all_gone() {
+	for _p in $left; do
+		kill -0 "$_p" 2>/dev/null && return 1
+	done
+	return 0
 }
-wait_until 5 group_empty || fail "mps processes are left after the session: $(grep -l " $MPS_PID " /proc/[0-9]*/stat 2>/dev/null)"
+wait_until 5 all_gone || fail "mps processes are left after the session: $(for _p in $left; do kill -0 "$_p" 2>/dev/null && echo "$_p"; done)"
 finish

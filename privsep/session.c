@@ -40,6 +40,7 @@ struct netsess {
 	int have_exit;		/* the monitor reported the end */
 	uint8_t exit_kind;
 	uint32_t exit_value;
+	uint64_t exit_at;	/* when the monitor reported it */
 	uint64_t closing_since;	/* 0, or when the shutdown began */
 	struct buf *ipc;
 };
@@ -140,6 +141,7 @@ read_monitor(struct netsess *s)
 	    buf_expect_end(s->ipc) != 0 || s->exit_kind > FRAME_EXIT_SIGNAL)
 		fatal("unexpected message %u from the monitor", type);
 	s->have_exit = 1;
+	s->exit_at = mp_monotonic_ms();
 }
 
 static int
@@ -183,6 +185,16 @@ maybe_close(struct netsess *s, uint64_t now)
 	s->closing_since = now;
 }
 
+/* When the client was last heard from, or the command ended if later
+ * (a client that never spoke yet is given the same minute). */
+static uint64_t
+last_contact(const struct netsess *s)
+{
+	uint64_t heard = chan_last_heard_ms(s->chan);
+
+	return heard > s->exit_at ? heard : s->exit_at;
+}
+
 static int
 finished(const struct netsess *s, uint64_t now)
 {
@@ -194,8 +206,7 @@ finished(const struct netsess *s, uint64_t now)
 	}
 	/* The command has ended and the client has not been heard from
 	 * for a minute: nobody is left to show the last output to. */
-	if (s->have_exit && now - chan_last_heard_ms(s->chan) >
-	    GONE_AFTER_EXIT_MS) {
+	if (s->have_exit && now - last_contact(s) > GONE_AFTER_EXIT_MS) {
 		log_verbose("command ended and the client is silent; "
 		    "closing the session");
 		return 1;

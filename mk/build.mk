@@ -71,6 +71,9 @@ FUZZ_SRCS := $(wildcard regress/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:regress/fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRCS := $(wildcard regress/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:regress/bench/%.c=$(B)/bench/%)
+# Programs the regress scripts drive (vtreplay), one per regress/tools/*.c.
+TOOL_SRCS := $(wildcard regress/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:regress/tools/%.c=$(B)/tools/%)
 
 ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) \
 	$(MPS_SRCS:%.c=$(B)/obj/%.o) $(NET_SRCS:%.c=$(B)/obj/%.o) \
@@ -78,7 +81,7 @@ ALL_OBJS := $(COMMON_OBJS) $(KEYGEN_SRCS:%.c=$(B)/obj/%.o) \
 	$(SANDBOX_SRCS:%.c=$(B)/obj/%.o) \
 	$(SUPPORT_SRCS:%.c=$(B)/obj/%.o) \
 	$(UNIT_SRCS:%.c=$(B)/obj/%.o) $(BENCH_SRCS:%.c=$(B)/obj/%.o) \
-	$(FUZZ_SRCS:%.c=$(B)/obj/%.o)
+	$(FUZZ_SRCS:%.c=$(B)/obj/%.o) $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 
 .PHONY: all check unittests regress demo fuzzers fuzz fuzz-smoke bench install \
 	check-sanitizers check-clang need-clang
@@ -141,9 +144,13 @@ $(B)/tests/%: $(B)/obj/regress/unittests/%.o $(LIBSUPPORT) $(LIBMONITOR) \
     $(LIBCLIENT) $(LIBNET) $(LIBSANDBOX) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(SANDBOX_LIBS) $(PAM_LIBS) \
-	    $(CMOCKA_LIBS) $(JANSSON_LIBS)
+	    $(CMOCKA_LIBS) $(JANSSON_LIBS) $(VTERM_LIBS)
 
 $(B)/bench/%: $(B)/obj/regress/bench/%.o $(LIBSUPPORT) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(VTERM_LIBS)
+
+$(B)/tools/%: $(B)/obj/regress/tools/%.o $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -155,13 +162,13 @@ $(B)/fuzz/%: $(B)/obj/regress/fuzz/%.o $(LIBSUPPORT) $(LIBCOMMON)
 export MP_VECTORS_DIR := $(VECTORS_DIR)
 export MP_BUILD_DIR := $(abspath $(B))
 
-unittests: all $(UNIT_BINS)
+unittests: all $(UNIT_BINS) $(TOOL_BINS)
 	@sh regress/run-unittests $(UNIT_BINS)
 
-regress: all
+regress: all $(TOOL_BINS)
 	@sh regress/run-regress
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(TOOL_BINS)
 	@sh regress/run-all $(UNIT_BINS)
 
 check-sanitizers:

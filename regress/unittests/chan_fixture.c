@@ -1,4 +1,4 @@
-/* chan_fixture.c: pieces the channel and stream tests and the channel fuzzer share: fixed session keys and a deterministic byte pattern. */
+/* chan_fixture.c: pieces the channel, stream and monitor-message tests and the channel fuzzer share: fixed session keys and a deterministic byte pattern. */
 #include <string.h>
 
 #include "regress/unittests/chan_fixture.h"
@@ -12,6 +12,24 @@ chfx_keys(struct hs_keys *k)
 	k->key_len = 32;
 	memset(k->c2s_key, 0x11, sizeof(k->c2s_key));
 	memset(k->s2c_key, 0x22, sizeof(k->s2c_key));
+}
+
+void
+chfx_session_keys(struct hs_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	strcpy(k->kex, "mlkem768x25519-sha256");
+	strcpy(k->hostkey, "ed25519");
+	strcpy(k->aead, "aes256-gcm-siv");
+	strcpy(k->mac, "implicit");
+	strcpy(k->kdf, "hkdf-sha256");
+	k->h_len = k->session_id_len = 32;
+	memset(k->h, 0x11, 32);
+	memset(k->session_id, 0x11, 32);
+	k->key_len = 32;
+	memset(k->c2s_key, 0x33, 32);
+	memset(k->s2c_key, 0x44, 32);
+	memset(k->resume, 0x55, sizeof(k->resume));
 }
 
 void

@@ -11,6 +11,7 @@
 #include "common/ipc.h"
 #include "common/monmsg.h"
 #include "monitor/monitor.h"
+#include "regress/unittests/chan_fixture.h"
 
 static const struct hostkey hk = { NULL, "ed25519" };
 
@@ -23,25 +24,6 @@ signed_conn(struct mon_conn *mc)
 	mc->signed_h = 1;
 	mc->h_len = 32;
 	memset(mc->h, 0x11, 32);
-}
-
-/* The keys a well-behaved child exports for that connection. */
-static void
-good_keys(struct hs_keys *k)
-{
-	memset(k, 0, sizeof(*k));
-	strcpy(k->kex, "mlkem768x25519-sha256");
-	strcpy(k->hostkey, "ed25519");
-	strcpy(k->aead, "aes256-gcm-siv");
-	strcpy(k->mac, "implicit");
-	strcpy(k->kdf, "hkdf-sha256");
-	k->h_len = k->session_id_len = 32;
-	memset(k->h, 0x11, 32);
-	memset(k->session_id, 0x11, 32);
-	k->key_len = 32;
-	memset(k->c2s_key, 0x33, 32);
-	memset(k->s2c_key, 0x44, 32);
-	memset(k->resume, 0x55, sizeof(k->resume));
 }
 
 static int
@@ -67,7 +49,7 @@ test_keys_of_the_signed_h(void **state)
 
 	(void)state;
 	signed_conn(&mc);
-	good_keys(&k);
+	chfx_session_keys(&k);
 	assert_int_equal(check(&mc, &k), 0);
 }
 
@@ -79,14 +61,14 @@ test_keys_of_another_h(void **state)
 
 	(void)state;
 	signed_conn(&mc);
-	good_keys(&k);
+	chfx_session_keys(&k);
 	k.h[31] ^= 1;
 	assert_int_not_equal(check(&mc, &k), 0);
-	good_keys(&k);
+	chfx_session_keys(&k);
 	k.h_len = k.session_id_len = 48;
 	assert_int_not_equal(check(&mc, &k), 0);
 	/* Nothing was signed: no keys at all. */
-	good_keys(&k);
+	chfx_session_keys(&k);
 	mc.signed_h = 0;
 	assert_int_not_equal(check(&mc, &k), 0);
 }
@@ -100,7 +82,7 @@ test_keys_of_another_session(void **state)
 
 	(void)state;
 	signed_conn(&mc);
-	good_keys(&k);
+	chfx_session_keys(&k);
 	memset(k.session_id, 0x22, 32);
 	assert_int_not_equal(check(&mc, &k), 0);
 }
@@ -113,7 +95,7 @@ test_keys_of_another_host_key(void **state)
 
 	(void)state;
 	signed_conn(&mc);
-	good_keys(&k);
+	chfx_session_keys(&k);
 	strcpy(k.hostkey, "ecdsa-p256");
 	assert_int_not_equal(check(&mc, &k), 0);
 }
@@ -127,7 +109,7 @@ test_keys_malformed(void **state)
 
 	(void)state;
 	signed_conn(&mc);
-	good_keys(&k);
+	chfx_session_keys(&k);
 	assert_non_null(b);
 	assert_int_equal(monmsg_put_keys(b, &k), 0);
 	assert_int_equal(buf_put_u8(b, 0), 0);	/* a trailing byte */

@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "common/ipc.h"
 #include "common/monmsg.h"
+#include "regress/unittests/chan_fixture.h"
 
 static struct buf *
 fresh(void)
@@ -21,31 +22,13 @@ fresh(void)
 }
 
 static void
-sample_keys(struct hs_keys *k)
-{
-	memset(k, 0, sizeof(*k));
-	strcpy(k->kex, "mlkem768x25519-sha256");
-	strcpy(k->hostkey, "ed25519");
-	strcpy(k->aead, "aes256-gcm-siv");
-	strcpy(k->mac, "implicit");
-	strcpy(k->kdf, "hkdf-sha256");
-	k->h_len = k->session_id_len = 32;
-	memset(k->h, 0x11, 32);
-	memset(k->session_id, 0x22, 32);
-	k->key_len = 32;
-	memset(k->c2s_key, 0x33, 32);
-	memset(k->s2c_key, 0x44, 32);
-	memset(k->resume, 0x55, sizeof(k->resume));
-}
-
-static void
 test_keys_round_trip(void **state)
 {
 	struct hs_keys k, got;
 	struct buf *b = fresh();
 
 	(void)state;
-	sample_keys(&k);
+	chfx_session_keys(&k);
 	assert_int_equal(monmsg_put_keys(b, &k), 0);
 	assert_int_equal(monmsg_get_keys(b, &got), 0);
 	assert_memory_equal(&k, &got, sizeof(k));
@@ -62,7 +45,7 @@ test_keys_truncated_and_trailing(void **state)
 	size_t n, i;
 
 	(void)state;
-	sample_keys(&k);
+	chfx_session_keys(&k);
 	assert_int_equal(monmsg_put_keys(b, &k), 0);
 	n = buf_len(b);
 	for (i = 0; i < n; i++) {
@@ -84,7 +67,7 @@ test_keys_bad_lengths(void **state)
 	struct buf *b = fresh();
 
 	(void)state;
-	sample_keys(&k);
+	chfx_session_keys(&k);
 	k.h_len = 31;		/* not the length of any exchange hash */
 	assert_int_equal(monmsg_put_keys(b, &k), 0);
 	assert_int_not_equal(monmsg_get_keys(b, &got), 0);

@@ -143,7 +143,8 @@ struct mp_login {
  */
 int login_run(const struct mp_config *cfg, const struct mp_conn *conn,
     struct mp_identities *ids, const struct hs_request *req,
-    struct mp_login *out, struct client_error *err);
+    const uint8_t *resume_secret, struct mp_login *out,
+    struct client_error *err);
 
 /* ---- tty.c ---- */
 
@@ -183,14 +184,59 @@ void escape_key_name(int key, char *buf, size_t size);
 
 /* ---- session.c ---- */
 
+/* ---- saved.c ---- */
+
+/* What resumes a session: its identifier and current resume secret. */
+struct saved_session {
+	uint8_t id[HS_H_MAX];
+	size_t id_len;
+	uint8_t secret[HS_RESUME_BYTES];
+};
+
+/* ~/.mp/sessions/USER@HOST_PORT_TTY for cfg's destination and the
+ * terminal tty; MP_ERR_NOT_FOUND without a home or a terminal. */
+int saved_path(const struct mp_config *cfg, const char *tty, char *out,
+    size_t size);
+/* Write k's session id and resume secret (mode 0600, atomically). */
+int saved_store(const char *path, const struct hs_keys *k);
+/* 0; MP_ERR_NOT_FOUND; MP_ERR_KEY_PERMISSIONS if others may read it or
+ * it is not the user's; MP_ERR_INVALID_FORMAT. */
+int saved_load(const char *path, struct saved_session *s);
+void saved_remove(const char *path);
+
+/* ---- reconnect.c ---- */
+
+/* What a new TCP handshake needs to resume the running session. */
+struct reconnect {
+	const struct mp_config *cfg;
+	struct mp_identities *ids;
+	char saved[4096];		/* the saved session's file; "" none */
+	struct saved_session session;
+	uint64_t next_try;		/* 0: not trying */
+	uint32_t backoff_ms;
+};
+
+/* Resume rc's session over a new connection with a window of cols x
+ * rows: 0 with *login filled (its keys replace the old ones, the saved
+ * file too) and *conn the address reached (closed), MP_ERR_NOT_FOUND if
+ * the server no longer has the session, or another mp_err with err
+ * filled (try again later). */
+int reconnect_resume(struct reconnect *rc, uint16_t cols, uint16_t rows,
+    struct mp_conn *conn, struct mp_login *login, struct client_error *err);
+/* Remember the session login started (and save it for a restart). */
+void reconnect_start(struct reconnect *rc, const struct hs_keys *k);
+/* The session ended: nothing to resume any more. */
+void reconnect_end(struct reconnect *rc);
+
 /*
  * Run the UDP session after login until it ends; returns the exit status
  * for mp: the remote command's (128 + N when it died of signal N), or
  * MP_EXIT_ERROR (no status, ESCAPE '.', a signal, a local failure).
- * The keys in login are erased once the channel has its copy.
+ * The keys in login are erased once the channel has its copy. With rc,
+ * a server silent for too long is reached again by resuming.
  */
 int session_run(const struct mp_config *cfg, const struct mp_conn *conn,
-    struct mp_login *login, int no_pty);
+    struct mp_login *login, int no_pty, struct reconnect *rc);
 /* The status mp exits with for a reported exit (kind 0: code, 1: signal). */
 int session_exit_status(uint8_t kind, uint32_t value);
 

@@ -329,7 +329,8 @@ take_result(struct login_ctx *x, struct mp_login *out)
 	if (reply == NULL || !reply->ok) {
 		snprintf(x->err->msg, sizeof(x->err->msg), "the server refused "
 		    "the session: %s", reply != NULL ? reply->message : "?");
-		return MP_ERR_AUTH;
+		return reply != NULL && reply->reason ==
+		    HS_R_SESSION_NOT_FOUND ? MP_ERR_NOT_FOUND : MP_ERR_AUTH;
 	}
 	if ((r = hs_client_keys(x->c, &out->keys)) != 0) {
 		snprintf(x->err->msg, sizeof(x->err->msg), "no session keys: "
@@ -395,7 +396,8 @@ run(struct login_ctx *x, const struct hs_client_params *p,
 int
 login_run(const struct mp_config *cfg, const struct mp_conn *conn,
     struct mp_identities *ids, const struct hs_request *req,
-    struct mp_login *out, struct client_error *err)
+    const uint8_t *resume_secret, struct mp_login *out,
+    struct client_error *err)
 {
 	struct hs_client_params p;
 	struct login_ctx x;
@@ -418,6 +420,7 @@ login_run(const struct mp_config *cfg, const struct mp_conn *conn,
 	p.verify_host = hostkey_verify;
 	p.verify_arg = &x.hc;
 	p.request = *req;
+	p.resume_secret = resume_secret;
 	memset(out, 0, sizeof(*out));
 	r = run(&x, &p, out);
 	hs_client_free(x.c);

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/display.h"
 #include "common/clock.h"
+#include "common/crypto/random.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/secmem.h"
@@ -24,6 +26,8 @@
 #define OUTQ_SIZE		(64 * 1024)
 #define SHUTDOWN_WAIT_MS	1000	/* SHUTDOWN_ACK after ESCAPE '.' */
 #define FINAL_FLUSH_MS		5000	/* writing the last output */
+#define RECONNECT_AFTER_MS	15000	/* silence before a new handshake */
+#define RECONNECT_FIRST_MS	1000	/* then tries back off from this */
 
 /* Output of one stream waiting for its descriptor. */
 struct outq {
@@ -45,8 +49,11 @@ struct session {
 	int escaped;		/* ESCAPE '.' typed */
 	int quit_signal;	/* a signal asked mp to end */
 	uint64_t start_ms;
+	uint64_t heard_ms;	/* the server was last heard from */
 	uint64_t warned_at;	/* silence warning printed at; 0: not */
-	struct outq out[2];	/* standard output, standard error */
+	struct reconnect *rc;	/* with a PTY: resuming after a silence */
+	struct display *display;	/* with a PTY: the screen */
+	struct outq out[2];	/* without: standard output, standard error */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -110,6 +117,8 @@ send_resize(struct session *s)
 		return;
 	log_debug("window size %ux%u", cols, rows);
 	(void)chan_resize(s->chan, cols, rows, xpixel, ypixel);
+	if (s->display != NULL)
+		display_resized(s->display, cols, rows);
 }
 
 static void
@@ -177,6 +186,11 @@ flush_output(struct session *s)
 	struct pollfd pfd;
 	size_t i;
 
+	if (s->display != NULL) {
+		display_receive(s->display, s->chan, mp_monotonic_ms());
+		display_finish(s->display, FINAL_FLUSH_MS);
+		return;
+	}
 	for (i = 0; i < 2; i++) {
 		struct outq *q = &s->out[i];
 
@@ -236,6 +250,9 @@ read_stdin(struct session *s)
 	if (escape_filter(&s->esc, in, (size_t)got, out, &n) ==
 	    ESCAPE_DISCONNECT)
 		s->escaped = 1;
+	if (n > 0 && s->display != NULL)
+		display_typed(s->display, out, n, chan_input_sent(s->chan),
+		    mp_monotonic_ms());
 	if (n > 0)
 		r = chan_write(s->chan, CHAN_STREAM_INPUT, out, n);
 	mp_zero(in, sizeof(in));	/* keystrokes may be passwords */
@@ -245,16 +262,30 @@ read_stdin(struct session *s)
 
 /* ---- the loop ---------------------------------------------------------- */
 
+/* With a screen, silence shows in the status bar, counted in seconds. */
+static int
+status_bar(struct session *s, uint64_t silent)
+{
+	char key[16] = "";
+
+	if (s->esc.key >= 0)
+		escape_key_name(s->esc.key, key, sizeof(key));
+	display_silence(s->display, silent, key);
+	if (silent < DISPLAY_STATUS_AFTER_MS)
+		return (int)(DISPLAY_STATUS_AFTER_MS - silent);
+	return (int)(1000 - silent % 1000);
+}
+
 /* Warn once per silence when no authentic datagram came for
  * SILENCE_WARN_MS; the time until the warning is due, or -1. */
 static int
 check_silence(struct session *s, uint64_t now)
 {
-	uint64_t last = chan_last_heard_ms(s->chan);
+	uint64_t last = s->heard_ms;
 	char key[16];
 
-	if (last == 0)
-		last = s->start_ms;
+	if (s->display != NULL)
+		return status_bar(s, now - last);
 	if (s->warned_at != 0 && last > s->warned_at)
 		s->warned_at = 0;	/* heard from the server again */
 	if (s->warned_at != 0)
@@ -300,6 +331,8 @@ poll_set(const struct session *s, struct pollfd pfd[5])
 		pfd[3 + i].fd = s->out[i].len > 0 ? s->out[i].fd : -1;
 		pfd[3 + i].events = POLLOUT;
 	}
+	if (s->display != NULL && display_wants_write(s->display))
+		pfd[3].fd = STDOUT_FILENO;
 }
 
 static int
@@ -340,11 +373,166 @@ handle_events(struct session *s, const struct pollfd pfd[5], uint64_t now)
 		say(LOG_LEVEL_ERROR, "cannot send input: %s", mp_strerror(r));
 		return r;
 	}
-	for (i = 0; i < 2; i++)
-		if (pfd[3 + i].fd != -1 &&
-		    (pfd[3 + i].revents & (POLLOUT | bad)))
-			outq_write(&s->out[i]);
+	if (s->display != NULL && pfd[3].fd != -1 &&
+	    (pfd[3].revents & (POLLOUT | bad)))
+		display_write(s->display);
+	else
+		for (i = 0; i < 2; i++)
+			if (pfd[3 + i].fd != -1 &&
+			    (pfd[3 + i].revents & (POLLOUT | bad)))
+				outq_write(&s->out[i]);
 	return 0;
+}
+
+/* The UDP socket and where to send: the address the TCP connection
+ * reached, on the port of the reply. */
+static int
+open_udp(const struct mp_conn *conn, uint16_t port,
+    struct sockaddr_storage *peer)
+{
+	*peer = conn->addr;
+	if (peer->ss_family == AF_INET)
+		((struct sockaddr_in *)peer)->sin_port = htons(port);
+	else if (peer->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)peer)->sin6_port = htons(port);
+	else {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return socket(peer->ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+}
+
+/* A UDP socket and a channel for login's keys (which are erased). */
+static int
+open_channel(struct session *s, const struct mp_conn *conn,
+    struct mp_login *login)
+{
+	struct sockaddr_storage peer;
+
+	if ((s->udp = open_udp(conn, login->udp_port, &peer)) == -1) {
+		hs_keys_clear(&login->keys);
+		say(LOG_LEVEL_ERROR, "cannot open a UDP socket: %s",
+		    strerror(errno));
+		return MP_ERR_SYSTEM;
+	}
+	s->chan = chan_new(&login->keys, 0, s->udp,
+	    (const struct sockaddr *)&peer, conn->addr_len);
+	hs_keys_clear(&login->keys);	/* the channel has its copy */
+	if (s->chan == NULL) {
+		say(LOG_LEVEL_ERROR, "cannot start the session: out of memory "
+		    "or unusable keys");
+		return MP_ERR_ALLOC;
+	}
+	if (s->display != NULL && strcmp(login->mode, "datagram") == 0 &&
+	    chan_set_best_effort(s->chan, CHAN_STREAM_OUTPUT) != 0)
+		return MP_ERR_INTERNAL;
+	return 0;
+}
+
+static void
+close_channel(struct session *s)
+{
+	chan_free(s->chan);
+	s->chan = NULL;
+	if (s->udp != -1)
+		close(s->udp);
+	s->udp = -1;
+}
+
+/* When the next resume is due: after RECONNECT_AFTER_MS of silence, then
+ * backing off exponentially, with jitter, up to the configured maximum. */
+static void
+schedule_reconnect(struct session *s, uint64_t now)
+{
+	uint32_t max = s->cfg->max_reconnect_backoff_secs * 1000u, jitter;
+	struct reconnect *rc = s->rc;
+
+	rc->backoff_ms = rc->backoff_ms == 0 ? RECONNECT_FIRST_MS :
+	    rc->backoff_ms >= max / 2 ? max : rc->backoff_ms * 2;
+	mp_random(&jitter, sizeof(jitter));
+	rc->next_try = now + rc->backoff_ms / 2 +
+	    jitter % (rc->backoff_ms / 2 + 1);
+}
+
+static int
+reconnect_timeout(const struct session *s, uint64_t now)
+{
+	uint64_t due;
+
+	if (s->rc == NULL)
+		return -1;
+	due = s->rc->next_try != 0 ? s->rc->next_try :
+	    s->heard_ms + RECONNECT_AFTER_MS;
+	return due > now ? (int)(due - now) : 0;
+}
+
+/* The new channel of a resumed session; the screen starts afresh from
+ * the server's full update, the terminal keeps what it shows. */
+static int
+switch_channel(struct session *s, const struct mp_conn *conn,
+    struct mp_login *login)
+{
+	uint16_t cols, rows, xpixel, ypixel;
+	int r;
+
+	close_channel(s);
+	if ((r = open_channel(s, conn, login)) != 0)
+		return r;
+	if ((r = display_reset(s->display)) != 0)
+		return r;
+	if (s->tty && winsize_get(STDIN_FILENO, &cols, &rows, &xpixel,
+	    &ypixel) == 0)
+		(void)chan_resize(s->chan, cols, rows, xpixel, ypixel);
+	return 0;
+}
+
+/* Silent for too long: resume over a new handshake. 0 (go on), or a
+ * negative mp_err when the session is gone. */
+static int
+maybe_reconnect(struct session *s, uint64_t now)
+{
+	struct client_error err;
+	struct mp_login login;
+	struct mp_conn conn;
+	uint16_t cols = 80, rows = 24, xpixel, ypixel;
+	int r;
+
+	if (s->rc == NULL || reconnect_timeout(s, now) != 0)
+		return 0;
+	if (s->tty)
+		(void)winsize_get(STDIN_FILENO, &cols, &rows, &xpixel, &ypixel);
+	memset(&login, 0, sizeof(login));
+	r = reconnect_resume(s->rc, cols, rows, &conn, &login, &err);
+	if (r == 0) {
+		log_debug("session resumed on UDP port %u", login.udp_port);
+		s->rc->next_try = 0;
+		s->rc->backoff_ms = 0;
+		s->heard_ms = mp_monotonic_ms();
+		return switch_channel(s, &conn, &login);
+	}
+	hs_keys_clear(&login.keys);
+	if (r == MP_ERR_NOT_FOUND) {
+		say(LOG_LEVEL_ERROR, "the server no longer has the session");
+		return r;
+	}
+	log_debug("resume failed: %s", err.msg);
+	schedule_reconnect(s, mp_monotonic_ms());
+	return 0;
+}
+
+/* What the server sent: to the screen, or to standard output and
+ * standard error. */
+static void
+take_server(struct session *s, uint64_t now)
+{
+	if (s->display != NULL) {
+		display_receive(s->display, s->chan, now);
+		display_render(s->display, now);
+		return;
+	}
+	outq_fill(s, &s->out[0]);
+	outq_fill(s, &s->out[1]);
 }
 
 static int
@@ -367,19 +555,26 @@ loop(struct session *s)
 
 	for (;;) {
 		now = mp_monotonic_ms();
+		if (chan_last_heard_ms(s->chan) > s->heard_ms)
+			s->heard_ms = chan_last_heard_ms(s->chan);
+		if ((r = maybe_reconnect(s, now)) != 0)
+			return r;
+		take_server(s, now);
 		if ((r = chan_flush(s->chan, now)) != 0) {
 			say(LOG_LEVEL_ERROR, "session failed: %s",
 			    mp_strerror(r));
 			return r;
 		}
-		outq_fill(s, &s->out[0]);
-		outq_fill(s, &s->out[1]);
 		if (session_over(s))
 			return 1;
 		if (s->escaped || s->quit_signal)
 			return 0;
 		timeout = min_timeout(chan_timeout_ms(s->chan, now),
 		    check_silence(s, now));
+		timeout = min_timeout(timeout, reconnect_timeout(s, now));
+		if (s->display != NULL)
+			timeout = min_timeout(timeout,
+			    display_timeout_ms(s->display, now));
 		if ((r = wait_events(s, pfd, timeout)) != 0 ||
 		    (r = handle_events(s, pfd, mp_monotonic_ms())) != 0)
 			return r;
@@ -395,6 +590,8 @@ hang_up(struct session *s)
 	struct pollfd pfd = { .fd = s->udp, .events = POLLIN };
 	int timeout;
 
+	if (s->display != NULL)
+		display_finish(s->display, SHUTDOWN_WAIT_MS);
 	(void)chan_shutdown(s->chan);
 	while ((now = mp_monotonic_ms()) < deadline &&
 	    chan_get_state(s->chan) != CHAN_CLOSED) {
@@ -434,44 +631,36 @@ remote_status(struct session *s)
 	return MP_EXIT_ERROR;
 }
 
-/* The UDP socket and where to send: the address the TCP connection
- * reached, on the port of the reply. */
+/* The screen of a PTY session, in the mode the server chose. */
 static int
-open_udp(const struct mp_conn *conn, uint16_t port,
-    struct sockaddr_storage *peer)
+start_display(struct session *s, const char *mode)
 {
-	*peer = conn->addr;
-	if (peer->ss_family == AF_INET)
-		((struct sockaddr_in *)peer)->sin_port = htons(port);
-	else if (peer->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)peer)->sin6_port = htons(port);
-	else {
-		errno = EAFNOSUPPORT;
-		return -1;
+	uint16_t cols = 80, rows = 24, xpixel, ypixel;
+
+	if (s->tty)
+		(void)winsize_get(STDIN_FILENO, &cols, &rows, &xpixel,
+		    &ypixel);
+	log_debug("delivery mode %s", mode);
+	if ((s->display = display_new(mode, s->cfg->predict, STDOUT_FILENO,
+	    cols, rows)) == NULL) {
+		say(LOG_LEVEL_ERROR, "cannot start the session: out of memory");
+		return MP_ERR_ALLOC;
 	}
-	return socket(peer->ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+	return 0;
 }
 
 static int
 session_start(struct session *s, const struct mp_conn *conn,
     struct mp_login *login)
 {
-	struct sockaddr_storage peer;
+	int r;
 
-	if ((s->udp = open_udp(conn, login->udp_port, &peer)) == -1) {
-		say(LOG_LEVEL_ERROR, "cannot open a UDP socket: %s",
-		    strerror(errno));
-		return MP_ERR_SYSTEM;
+	if (!s->no_pty && (r = start_display(s, login->mode)) != 0) {
+		hs_keys_clear(&login->keys);
+		return r;
 	}
-	s->chan = chan_new(&login->keys, 0, s->udp,
-	    (const struct sockaddr *)&peer, conn->addr_len);
-	hs_keys_clear(&login->keys);	/* the channel has its copy */
-	if (s->chan == NULL) {
-		say(LOG_LEVEL_ERROR, "cannot start the session: out of memory "
-		    "or unusable keys");
-		return MP_ERR_ALLOC;
-	}
+	if ((r = open_channel(s, conn, login)) != 0)
+		return r;
 	if (install_signals() != 0) {
 		say(LOG_LEVEL_ERROR, "cannot set up signal handling: %s",
 		    strerror(errno));
@@ -492,7 +681,7 @@ session_init(struct session *s, const struct mp_config *cfg, int no_pty)
 	s->no_pty = no_pty;
 	s->tty = isatty(STDIN_FILENO);
 	s->stdin_open = 1;
-	s->start_ms = mp_monotonic_ms();
+	s->start_ms = s->heard_ms = mp_monotonic_ms();
 	escape_init(&s->esc, !no_pty && s->tty ? cfg->escape_key : -1);
 	s->out[0].fd = STDOUT_FILENO;
 	s->out[0].stream = CHAN_STREAM_OUTPUT;
@@ -510,6 +699,8 @@ session_end(struct session *s, int r)
 		status = remote_status(s);
 	else if (r == 0)
 		hang_up(s);
+	else if (s->display != NULL)
+		display_finish(s->display, SHUTDOWN_WAIT_MS);
 	rawmode_leave();
 	if (r == 0 && s->quit_signal && !s->escaped)
 		say(LOG_LEVEL_ERROR, "killed by signal %d.", s->quit_signal);
@@ -523,7 +714,7 @@ session_end(struct session *s, int r)
 
 int
 session_run(const struct mp_config *cfg, const struct mp_conn *conn,
-    struct mp_login *login, int no_pty)
+    struct mp_login *login, int no_pty, struct reconnect *rc)
 {
 	struct session *s;
 	int r;
@@ -534,12 +725,14 @@ session_run(const struct mp_config *cfg, const struct mp_conn *conn,
 		return MP_EXIT_ERROR;
 	}
 	session_init(s, cfg, no_pty);
+	s->rc = rc;
 	if ((r = session_start(s, conn, login)) == 0)
 		r = loop(s);
+	if (r >= 0 && rc != NULL)
+		reconnect_end(rc);	/* the session is over */
 	r = session_end(s, r);
-	chan_free(s->chan);
-	if (s->udp != -1)
-		close(s->udp);
+	display_free(s->display);
+	close_channel(s);
 	free(s);
 	return r;
 }

@@ -7,8 +7,8 @@
 #include "common/proto/msg.h"
 
 
-static int
-get_text(struct buf *b, char *out, size_t size)
+int
+monmsg_get_text(struct buf *b, char *out, size_t size)
 {
 	const uint8_t *p;
 	size_t len;
@@ -38,6 +38,13 @@ monmsg_put_config(struct buf *b, const struct mon_config *c)
 	    (r = buf_put_u32(b, c->grace_ms)) != 0 ||
 	    (r = buf_put_u32(b, c->pacing_us)) != 0 ||
 	    (r = buf_put_u8(b, c->no_pty)) != 0 ||
+	    (r = buf_put_u8(b, c->mode)) != 0 ||
+	    (r = buf_put_u16(b, c->cols)) != 0 ||
+	    (r = buf_put_u16(b, c->rows)) != 0 ||
+	    (r = buf_put_u16(b, c->xpixel)) != 0 ||
+	    (r = buf_put_u16(b, c->ypixel)) != 0 ||
+	    (r = buf_put_u32(b, c->push_ms)) != 0 ||
+	    (r = buf_put_u32(b, c->scrollback_rate)) != 0 ||
 	    (r = buf_put_u8(b, c->test_violation)) != 0 ||
 	    (r = buf_put_cstring(b, c->kex)) != 0 ||
 	    (r = buf_put_cstring(b, c->hostkey)) != 0 ||
@@ -56,24 +63,34 @@ monmsg_get_config(struct buf *b, struct mon_config *c)
 	if ((r = buf_get_u8(b, &c->phase)) != 0 ||
 	    (r = buf_get_u32(b, &c->uid)) != 0 ||
 	    (r = buf_get_u32(b, &c->gid)) != 0 ||
-	    (r = get_text(b, c->chroot, sizeof(c->chroot))) != 0 ||
+	    (r = monmsg_get_text(b, c->chroot, sizeof(c->chroot))) != 0 ||
 	    (r = buf_get_u8(b, &c->dedicated_user)) != 0 ||
 	    (r = buf_get_u8(b, &c->seccomp_debug)) != 0 ||
 	    (r = buf_get_u8(b, &c->log_level)) != 0 ||
 	    (r = buf_get_u32(b, &c->grace_ms)) != 0 ||
 	    (r = buf_get_u32(b, &c->pacing_us)) != 0 ||
 	    (r = buf_get_u8(b, &c->no_pty)) != 0 ||
+	    (r = buf_get_u8(b, &c->mode)) != 0 ||
+	    (r = buf_get_u16(b, &c->cols)) != 0 ||
+	    (r = buf_get_u16(b, &c->rows)) != 0 ||
+	    (r = buf_get_u16(b, &c->xpixel)) != 0 ||
+	    (r = buf_get_u16(b, &c->ypixel)) != 0 ||
+	    (r = buf_get_u32(b, &c->push_ms)) != 0 ||
+	    (r = buf_get_u32(b, &c->scrollback_rate)) != 0 ||
 	    (r = buf_get_u8(b, &c->test_violation)) != 0 ||
-	    (r = get_text(b, c->kex, sizeof(c->kex))) != 0 ||
-	    (r = get_text(b, c->hostkey, sizeof(c->hostkey))) != 0 ||
-	    (r = get_text(b, c->aead, sizeof(c->aead))) != 0 ||
-	    (r = get_text(b, c->mac, sizeof(c->mac))) != 0 ||
-	    (r = get_text(b, c->kdf, sizeof(c->kdf))) != 0)
+	    (r = monmsg_get_text(b, c->kex, sizeof(c->kex))) != 0 ||
+	    (r = monmsg_get_text(b, c->hostkey, sizeof(c->hostkey))) != 0 ||
+	    (r = monmsg_get_text(b, c->aead, sizeof(c->aead))) != 0 ||
+	    (r = monmsg_get_text(b, c->mac, sizeof(c->mac))) != 0 ||
+	    (r = monmsg_get_text(b, c->kdf, sizeof(c->kdf))) != 0)
 		return r;
 	if (c->phase != MON_PHASE_PREAUTH && c->phase != MON_PHASE_SESSION)
 		return MP_ERR_INVALID_FORMAT;
 	if (c->dedicated_user > 1 || c->seccomp_debug > 1 || c->no_pty > 1 ||
-	    c->test_violation > 1)
+	    c->test_violation > 1 || c->mode > MON_MODE_STATESYNC ||
+	    (c->phase == MON_PHASE_SESSION && !c->no_pty &&
+	    (c->cols == 0 || c->cols > 4096 || c->rows == 0 || c->rows > 4096)) ||
+	    (c->no_pty && c->mode != MON_MODE_RELIABLE))
 		return MP_ERR_INVALID_FORMAT;
 	return buf_expect_end(b);
 }
@@ -127,11 +144,11 @@ get_keys(struct buf *b, struct hs_keys *k)
 	size_t c2s_len, c2s_mac_len, resume_len;
 	int r;
 
-	if ((r = get_text(b, k->kex, sizeof(k->kex))) != 0 ||
-	    (r = get_text(b, k->hostkey, sizeof(k->hostkey))) != 0 ||
-	    (r = get_text(b, k->aead, sizeof(k->aead))) != 0 ||
-	    (r = get_text(b, k->mac, sizeof(k->mac))) != 0 ||
-	    (r = get_text(b, k->kdf, sizeof(k->kdf))) != 0 ||
+	if ((r = monmsg_get_text(b, k->kex, sizeof(k->kex))) != 0 ||
+	    (r = monmsg_get_text(b, k->hostkey, sizeof(k->hostkey))) != 0 ||
+	    (r = monmsg_get_text(b, k->aead, sizeof(k->aead))) != 0 ||
+	    (r = monmsg_get_text(b, k->mac, sizeof(k->mac))) != 0 ||
+	    (r = monmsg_get_text(b, k->kdf, sizeof(k->kdf))) != 0 ||
 	    (r = get_bytes(b, k->h, sizeof(k->h), &k->h_len)) != 0 ||
 	    (r = get_bytes(b, k->session_id, sizeof(k->session_id),
 	    &k->session_id_len)) != 0 ||
@@ -146,9 +163,7 @@ get_keys(struct buf *b, struct hs_keys *k)
 		return r;
 	if (c2s_len != k->key_len || resume_len != sizeof(k->resume))
 		return MP_ERR_KEY_LENGTH;
-	if ((r = keys_valid(k, c2s_mac_len)) != 0)
-		return r;
-	return buf_expect_end(b);
+	return keys_valid(k, c2s_mac_len);
 }
 
 int
@@ -157,7 +172,38 @@ monmsg_get_keys(struct buf *b, struct hs_keys *k)
 	int r;
 
 	memset(k, 0, sizeof(*k));
-	if ((r = get_keys(b, k)) != 0)
+	if ((r = get_keys(b, k)) != 0 || (r = buf_expect_end(b)) != 0)
+		hs_keys_clear(k);
+	return r;
+}
+
+int
+monmsg_put_rekey(struct buf *b, const struct hs_keys *k,
+    const uint16_t size[4])
+{
+	int r, i;
+
+	if ((r = monmsg_put_keys(b, k)) != 0)
+		return r;
+	for (i = 0; i < 4; i++)
+		if ((r = buf_put_u16(b, size[i])) != 0)
+			return r;
+	return 0;
+}
+
+int
+monmsg_get_rekey(struct buf *b, struct hs_keys *k, uint16_t size[4])
+{
+	int r = 0, i;
+
+	memset(k, 0, sizeof(*k));
+	if ((r = get_keys(b, k)) == 0)
+		for (i = 0; i < 4 && r == 0; i++)
+			r = buf_get_u16(b, &size[i]);
+	if (r == 0 && (size[0] == 0 || size[0] > 4096 || size[1] == 0 ||
+	    size[1] > 4096))
+		r = MP_ERR_INVALID_FORMAT;
+	if (r != 0 || (r = buf_expect_end(b)) != 0)
 		hs_keys_clear(k);
 	return r;
 }
@@ -188,7 +234,7 @@ get_session(struct buf *b, struct hs_session_info *s)
 	    (r = buf_get_u8(b, &attached)) != 0 ||
 	    (r = buf_get_u16(b, &s->cols)) != 0 ||
 	    (r = buf_get_u16(b, &s->rows)) != 0 ||
-	    (r = get_text(b, s->command, sizeof(s->command))) != 0)
+	    (r = monmsg_get_text(b, s->command, sizeof(s->command))) != 0)
 		return r;
 	if (attached > 1 || !hs_msg_id_len_ok(s->session_id_len))
 		return MP_ERR_INVALID_FORMAT;
@@ -228,9 +274,9 @@ monmsg_get_reply(struct buf *b, struct hs_reply *rep)
 	memset(rep, 0, sizeof(*rep));
 	if ((r = buf_get_u8(b, &ok)) != 0 ||
 	    (r = buf_get_u32(b, &rep->reason)) != 0 ||
-	    (r = get_text(b, rep->message, sizeof(rep->message))) != 0 ||
+	    (r = monmsg_get_text(b, rep->message, sizeof(rep->message))) != 0 ||
 	    (r = buf_get_u16(b, &rep->udp_port)) != 0 ||
-	    (r = get_text(b, rep->mode, sizeof(rep->mode))) != 0 ||
+	    (r = monmsg_get_text(b, rep->mode, sizeof(rep->mode))) != 0 ||
 	    (r = buf_get_u32(b, &n)) != 0)
 		return r;
 	if (ok > 1 || n > HS_LIST_MAX)

@@ -39,6 +39,22 @@ enum mon_type {
 	/* session: monitor -> child */
 	MON_SESSION_KEYS = 30,	/* monmsg_put_keys() */
 	MON_EXIT_STATUS,	/* byte kind, uint32 value */
+	MON_REKEY,		/* a resume: monmsg_put_keys(), uint16 cols,
+				 * rows, xpixel, ypixel */
+	/* resume: a connection's monitor -> the session's monitor, over
+	 * the session's control socket (monitor/resume.c) */
+	MON_CTL_CHECK = 40,	/* string user, string kdf, string H,
+				 * string proof, string address, uint32 port */
+	MON_CTL_CHECK_ANS,	/* uint16 UDP port, byte mode, uint32 -result */
+	MON_CTL_KEYS,		/* as MON_REKEY */
+	MON_CTL_KEYS_ANS,	/* uint32 -result */
+};
+
+/* The delivery mode of a session (PROTOCOL.md 3.4). */
+enum mon_mode {
+	MON_MODE_RELIABLE = 0,
+	MON_MODE_DATAGRAM = 1,
+	MON_MODE_STATESYNC = 2,
 };
 
 enum mon_phase {
@@ -57,10 +73,17 @@ struct mon_config {
 	uint32_t grace_ms;	/* preauth: login grace time, 0 none */
 	uint32_t pacing_us;	/* session */
 	uint8_t no_pty;		/* session: pipes instead of a PTY */
+	uint8_t mode;		/* session: enum mon_mode */
+	uint16_t cols, rows, xpixel, ypixel;	/* session: the first window size */
+	uint32_t push_ms;	/* session: datagram_push_ms */
+	uint32_t scrollback_rate;	/* session: lines per second, 0 none */
 	uint8_t test_violation;	/* regress only: make a forbidden call */
 	/* preauth: algorithm lists ("" = built-in default) */
 	char kex[1024], hostkey[1024], aead[1024], mac[1024], kdf[1024];
 };
+
+/* A string without NUL into out (size bytes with the NUL). */
+int monmsg_get_text(struct buf *b, char *out, size_t size);
 
 int monmsg_put_config(struct buf *b, const struct mon_config *c);
 int monmsg_get_config(struct buf *b, struct mon_config *c);
@@ -68,6 +91,11 @@ int monmsg_get_config(struct buf *b, struct mon_config *c);
 int monmsg_put_keys(struct buf *b, const struct hs_keys *k);
 /* Checks every length and name; k is erased on failure. */
 int monmsg_get_keys(struct buf *b, struct hs_keys *k);
+/* MON_REKEY and MON_CTL_KEYS: the keys, then the window size (columns,
+ * rows, width, height; columns and rows 1 to 4096). */
+int monmsg_put_rekey(struct buf *b, const struct hs_keys *k,
+    const uint16_t size[4]);
+int monmsg_get_rekey(struct buf *b, struct hs_keys *k, uint16_t size[4]);
 
 /* A request answer: ok, reason, message, then for a session the port
  * and mode, for a list the sessions. */

@@ -26,7 +26,7 @@ endif
 CFLAGS = -std=gnu11 $(SECCOMP_DEBUG_FLAGS) -D_GNU_SOURCE $(CONFIGURED_CFLAGS) $(WARN) $(HARDEN) $(SANFLAGS) \
 	-I. $(DEP_CFLAGS) -MMD -MP
 LDFLAGS = $(LDHARDEN) $(SANFLAGS)
-LIBS = $(CRYPTO_LIBS)
+LIBS = $(CRYPTO_LIBS) $(ZSTD_LIBS)
 
 # ---- the common library -------------------------------------------------
 COMMON_SRCS := $(wildcard common/*.c common/*/*.c)

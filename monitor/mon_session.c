@@ -36,6 +36,32 @@
 #define STOP_WAIT_MS	10000	/* for the net child when asked to stop */
 #define REQ_FLAG_NO_PTY	0x1
 
+static const char *const mode_names[] = { "reliable", "datagram",
+    "statesync" };
+
+/* The mode the client asked for; a session without a PTY has no screen
+ * to synchronise and is always reliable (PROTOCOL.md 3.4). */
+static int
+session_mode(const struct mon_conn *mc)
+{
+	int m;
+
+	if (mc->no_pty || mc->req.mode == NULL)
+		return MON_MODE_RELIABLE;
+	for (m = MON_MODE_RELIABLE; m <= MON_MODE_STATESYNC; m++)
+		if (strcmp(mc->req.mode, mode_names[m]) == 0)
+			return m;
+	return MON_MODE_RELIABLE;
+}
+
+/* 1 if the identifiers (H or a session id) a and b are the same. */
+static int
+same_id(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	return a_len == b_len && a_len <= HS_H_MAX &&
+	    mp_ct_equal(a, b, a_len);
+}
+
 static int sigchld_pipe[2] = { -1, -1 };
 
 /*
@@ -190,8 +216,28 @@ set_up_new(struct mon_conn *mc, struct buf *ans)
 	memset(&rep, 0, sizeof(rep));
 	rep.ok = 1;
 	rep.udp_port = mc->udp_port;
-	snprintf(rep.mode, sizeof(rep.mode), "reliable");
+	mc->mode = session_mode(mc);
+	snprintf(rep.mode, sizeof(rep.mode), "%s", mode_names[mc->mode]);
 	mc->requested = 1;
+	return monmsg_put_reply(ans, &rep);
+}
+
+/* A SESSION_RESUME: only for the session whose monitor just accepted
+ * this connection's proof (MON_RESUME). */
+static int
+resumed(struct mon_conn *mc, struct buf *ans)
+{
+	struct hs_reply rep;
+
+	if (mc->ctl_fd < 0 || !same_id(mc->req.session_id,
+	    mc->req.session_id_len, mc->session_id, mc->session_id_len))
+		return MP_ERR_INVALID_ARGUMENT;
+	memset(&rep, 0, sizeof(rep));
+	rep.ok = 1;
+	rep.udp_port = mc->udp_port;
+	snprintf(rep.mode, sizeof(rep.mode), "%s", mode_names[mc->mode]);
+	mc->requested = 1;
+	mc->resuming = 1;
 	return monmsg_put_reply(ans, &rep);
 }
 
@@ -205,11 +251,14 @@ mon_request(struct mon_conn *mc, struct buf *req, struct buf *ans)
 
 	if ((r = buf_get_u8(req, &type)) != 0)
 		return r;
-	if (type != HS_MSG_SESSION_NEW && type != HS_MSG_SESSION_LIST)
+	if (type != HS_MSG_SESSION_NEW && type != HS_MSG_SESSION_LIST &&
+	    type != HS_MSG_SESSION_RESUME)
 		return MP_ERR_INVALID_FORMAT;
 	if ((r = hs_msg_get_request(req, type, &mc->req, proof,
 	    &proof_len)) != 0)
 		return r;
+	if (type == HS_MSG_SESSION_RESUME)
+		return resumed(mc, ans);
 	if (type == HS_MSG_SESSION_LIST) {
 		memset(&rep, 0, sizeof(rep));
 		rep.ok = 1;	/* no detached sessions are kept yet */
@@ -450,16 +499,19 @@ static void
 session_loop(struct mon_conn *mc)
 {
 	struct reaper rp = { 0, 0, 0, 0 };
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	char drain[64];
 
 	while (!rp.session_done || !rp.net_done) {
 		pfd[0] = (struct pollfd){ sigchld_pipe[0], POLLIN, 0 };
 		pfd[1] = (struct pollfd){ mc->log_fd, POLLIN, 0 };
-		if (poll(pfd, mc->log_fd >= 0 ? 2 : 1,
-		    rp.hangup_at || rp.stop_at ? 1000 : -1) < 0 &&
+		pfd[2] = (struct pollfd){ rp.net_done ? -1 : mc->ctl_fd,
+		    POLLIN, 0 };
+		if (poll(pfd, 3, rp.hangup_at || rp.stop_at ? 1000 : -1) < 0 &&
 		    errno != EINTR)
 			fatal("poll: %s", strerror(errno));
+		if (pfd[2].revents & POLLIN)
+			resume_serve(mc);
 		if (pfd[0].revents != 0 &&
 		    read(sigchld_pipe[0], drain, sizeof(drain)) < 0 &&
 		    errno != EAGAIN && errno != EINTR)
@@ -497,14 +549,6 @@ watch_children(struct mon_conn *mc)
 		session_fatal(mc, "sigaction: %s", strerror(errno));
 }
 
-/* 1 if the identifiers (H or a session id) a and b are the same. */
-static int
-same_id(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-	return a_len == b_len && a_len <= HS_H_MAX &&
-	    mp_ct_equal(a, b, a_len);
-}
-
 int
 mon_keys_check(const struct mon_conn *mc, const struct buf *keys)
 {
@@ -520,13 +564,31 @@ mon_keys_check(const struct mon_conn *mc, const struct buf *keys)
 	if (r != 0)
 		return r;
 	/* The child computed them; they must at least be for the H the
-	 * monitor signed, and (no resume yet) name a new session by it. */
+	 * monitor signed, and name a new session by it or the one resumed. */
 	if (!mc->signed_h || !same_id(k.h, k.h_len, mc->h, mc->h_len) ||
-	    !same_id(k.session_id, k.session_id_len, mc->h, mc->h_len) ||
+	    !same_id(k.session_id, k.session_id_len,
+	    mc->resuming ? mc->session_id : mc->h,
+	    mc->resuming ? mc->session_id_len : mc->h_len) ||
 	    strcmp(k.hostkey, mc->hostkey->alg) != 0)
 		r = MP_ERR_INVALID_ARGUMENT;
 	hs_keys_clear(&k);
 	return r;
+}
+
+/* This connection resumed a session: its keys go to that session's
+ * monitor, and this one is done. */
+static void __attribute__((noreturn))
+hand_over(struct mon_conn *mc, struct buf *keys)
+{
+	int r = resume_hand_over(mc, keys);
+
+	buf_free(keys);
+	if (r != 0)
+		log_error("cannot hand the connection from %s port %u over to "
+		    "the session it resumed: %s", mc->peer_addr,
+		    mc->peer_port, mp_strerror(r));
+	mon_session_cleanup(mc);
+	exit(0);
 }
 
 void
@@ -537,6 +599,8 @@ mon_session_run(struct mon_conn *mc, struct buf *keys)
 	if ((r = mon_keys_check(mc, keys)) != 0)
 		session_fatal(mc, "unusable session keys from the preauth "
 		    "child: %s", mp_strerror(r));
+	if (mc->resuming)
+		hand_over(mc, keys);
 	watch_children(mc);
 	start_session_process(mc);
 	if (!mc->no_pty) {
@@ -549,7 +613,8 @@ mon_session_run(struct mon_conn *mc, struct buf *keys)
 		mc->utmp_written = 1;
 	}
 	start_net_child(mc, keys);
-	buf_free(keys);		/* zeroed: the monitor needs no session keys */
+	(void)resume_listen(mc, keys);	/* keeps only the resume secret */
+	buf_free(keys);		/* zeroed */
 	drop_session_fds(mc);
 	session_loop(mc);
 	mon_session_cleanup(mc);
@@ -573,4 +638,5 @@ mon_session_cleanup(struct mon_conn *mc)
 	authkeys_match_free(&mc->match);
 	hs_request_clear(&mc->req);
 	hs_keys_clear(&mc->keys);
+	resume_clear(mc);
 }

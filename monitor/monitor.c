@@ -290,6 +290,7 @@ conn_init(struct mon_conn *mc, const struct mps_config *cfg,
 	mc->net_pid = -1;
 	mc->ipc_fd = mc->log_fd = -1;
 	mc->udp_fd = -1;
+	mc->ctl_fd = -1;
 	mc->pty.master = mc->pty.slave = -1;
 	mc->session_pid = -1;
 	mc->pipes[0] = mc->pipes[1] = mc->pipes[2] = -1;

@@ -69,6 +69,7 @@ struct mon_conn {
 	int requested;			/* a SESSION_NEW was set up */
 	struct hs_request req;		/* its copy */
 	int no_pty;
+	int mode;			/* enum mon_mode */
 	char *command;			/* effective: command= wins */
 	struct mpam *pam;
 	struct mpty pty;
@@ -79,6 +80,15 @@ struct mon_conn {
 	pid_t session_pid;
 	int utmp_written;
 	struct hs_keys keys;
+	/* resume (monitor/resume.c): in a session's monitor, its control
+	 * socket and what proves a resume; in a resuming connection's
+	 * monitor, the control connection to the session's monitor */
+	int ctl_fd;
+	uint8_t session_id[HS_H_MAX];
+	size_t session_id_len;
+	char session_kdf[HS_NAME_MAX + 1];
+	uint8_t resume_secret[HS_RESUME_BYTES];
+	int resuming;
 };
 
 /* monitor.c: run the connection from accept to the end (never returns). */
@@ -105,6 +115,24 @@ int mon_sign(struct mon_conn *mc, struct buf *req, struct buf *ans);
 int mon_keyallowed(struct mon_conn *mc, struct buf *req, struct buf *ans);
 int mon_verify(struct mon_conn *mc, struct buf *req, struct buf *ans);
 int mon_resume(struct mon_conn *mc, struct buf *req, struct buf *ans);
+
+/* resume.c: resuming a session from another connection (PROTOCOL.md
+ * 2.8.3). The session's side: */
+/* Remember the session's id and resume secret from its keys and listen
+ * on its control socket; 0 or a negative mp_err (resume then refused). */
+int resume_listen(struct mon_conn *mc, const struct buf *keys);
+/* A connection on the control socket: check it, hand new keys to the
+ * net child on success. */
+void resume_serve(struct mon_conn *mc);
+/* The resuming connection's side: ask the session's monitor whether the
+ * proof holds (0, MP_ERR_NOT_FOUND); on success mc->udp_port, mc->mode
+ * and mc->ctl_fd are set. */
+int resume_check(struct mon_conn *mc, const char *kdf, const uint8_t *id,
+    size_t id_len, const uint8_t *proof, size_t proof_len);
+/* Give the session's monitor this connection's keys and the window
+ * size; 0 or a negative mp_err. */
+int resume_hand_over(struct mon_conn *mc, const struct buf *keys);
+void resume_clear(struct mon_conn *mc);
 
 /* mon_session.c: the session request, start and lifetime. */
 int mon_request(struct mon_conn *mc, struct buf *req, struct buf *ans);

@@ -29,6 +29,8 @@ struct mps_config {
 	char	*public_key_path;	/* default private_key_path + ".pub" */
 	char	*term_type;		/* "xterm-256color" */
 	uint32_t pacing_delay_us;	/* 1000 */
+	uint32_t datagram_push_ms;	/* 150: full screens in datagram mode */
+	uint32_t scrollback_rate;	/* 500 lines/s to the client; 0 none */
 	char	**accept_env;		/* NULL-terminated; default LANG LC_* TZ */
 	size_t	 naccept_env;
 	char	*server_path;		/* PATH for sessions */

@@ -63,6 +63,13 @@ netchild_config(const struct mon_conn *mc, int phase, struct mon_config *nc)
 	nc->log_level = (uint8_t)log_get_level();
 	nc->pacing_us = cfg->pacing_delay_us;
 	nc->no_pty = mc->no_pty ? 1 : 0;
+	nc->mode = mc->no_pty ? MON_MODE_RELIABLE : mc->mode;
+	nc->push_ms = cfg->datagram_push_ms;
+	nc->cols = mc->req.cols;
+	nc->rows = mc->req.rows;
+	nc->xpixel = mc->req.xpixel;
+	nc->ypixel = mc->req.ypixel;
+	nc->scrollback_rate = cfg->scrollback_rate;
 	/* The regress suite's way to prove the filter kills (see
 	 * regress/t/server-sandbox-violation.sh). */
 	nc->test_violation = test != NULL && strcmp(test,

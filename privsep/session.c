@@ -16,12 +16,16 @@
 #include "common/monmsg.h"
 #include "common/proto/channel.h"
 #include "common/proto/frame.h"
+#include "privsep/echo.h"
 #include "privsep/net.h"
+#include "privsep/screen.h"
+#include "privsep/updates.h"
 
 #define IO_CHUNK	16384
 #define INPUT_MAX	65536	/* client bytes not yet taken by the PTY */
 #define CLOSE_WAIT_MS	10000	/* for the client to take the last output */
 #define GONE_AFTER_EXIT_MS 60000 /* silent client once the command ended */
+#define READS_PER_STEP	64	/* a flood of output still lets the loop run */
 
 /* One source of output: the PTY master, or a stdout/stderr pipe. */
 struct source {
@@ -32,6 +36,12 @@ struct source {
 struct netsess {
 	struct chan *chan;
 	int no_pty;
+	int mode;		/* enum mon_mode */
+	struct screen *screen;	/* with a PTY: the emulator */
+	struct updater *updates;
+	struct echo echo;
+	uint64_t out_offset;	/* PTY output fed to the screen */
+	uint32_t pacing_us;
 	struct source src[2];
 	size_t nsrc;
 	int input_fd;		/* PTY master or the command's stdin; -1 closed */
@@ -45,20 +55,57 @@ struct netsess {
 	struct buf *ipc;
 };
 
-/* Move output from a source into its stream while there is room. */
+/* How much output to read now: the stream's room when every byte must
+ * reach the client (reliable, pipes); in statesync and datagram the
+ * screen takes everything and the program never waits for the link. */
+static size_t
+source_room(const struct netsess *s, const struct source *src)
+{
+	size_t room;
+
+	if (s->screen != NULL && s->mode != MON_MODE_RELIABLE)
+		return IO_CHUNK;
+	room = chan_write_room(s->chan, src->stream);
+	return room < IO_CHUNK ? room : IO_CHUNK;
+}
+
+/* Output read from a source: to the screen, and to the stream unless in
+ * statesync (in datagram, what the stream has no room for is left to
+ * the next full screen). */
+static void
+take_output(struct netsess *s, struct source *src, const uint8_t *p,
+    size_t n)
+{
+	size_t room;
+
+	if (s->screen != NULL) {
+		screen_write(s->screen, p, n);
+		if (s->mode == MON_MODE_STATESYNC)
+			return;
+		if (s->mode == MON_MODE_DATAGRAM) {
+			room = chan_write_room(s->chan, src->stream);
+			n = n < room ? n : room;
+		}
+		s->out_offset += n;
+	}
+	if (n > 0 && chan_write(s->chan, src->stream, p, n) != 0)
+		fatal("stream write refused");
+}
+
+/* Move output from a source while there is room for it. */
 static void
 pump_source(struct netsess *s, struct source *src)
 {
 	uint8_t tmp[IO_CHUNK];
 	size_t room;
 	ssize_t n;
+	int budget = READS_PER_STEP;
 
-	while (src->fd != -1 &&
-	    (room = chan_write_room(s->chan, src->stream)) > 0) {
-		n = read(src->fd, tmp, room < sizeof(tmp) ? room : sizeof(tmp));
+	while (src->fd != -1 && budget-- > 0 &&
+	    (room = source_room(s, src)) > 0) {
+		n = read(src->fd, tmp, room);
 		if (n > 0) {
-			if (chan_write(s->chan, src->stream, tmp, (size_t)n) != 0)
-				fatal("stream write refused");
+			take_output(s, src, tmp, (size_t)n);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -102,6 +149,7 @@ pump_input(struct netsess *s)
 		}
 		memmove(s->input, s->input + n, s->input_len - (size_t)n);
 		s->input_len -= (size_t)n;
+		echo_written(&s->echo, (uint64_t)n, mp_monotonic_ms());
 	}
 	if (s->no_pty && chan_read_eof(s->chan, CHAN_STREAM_INPUT)) {
 		close(s->input_fd);
@@ -109,23 +157,97 @@ pump_input(struct netsess *s)
 	}
 }
 
+static int
+replies_waiting(const struct netsess *s)
+{
+	const uint8_t *p;
+
+	return s->screen != NULL && screen_replies(s->screen, &p) > 0;
+}
+
+/* The emulator's answers to the program's queries go to the PTY as if
+ * typed; they are not part of the client's input stream. */
+static void
+write_replies(struct netsess *s)
+{
+	const uint8_t *p;
+	size_t len;
+	ssize_t n;
+
+	if (s->input_fd == -1 ||
+	    (len = screen_replies(s->screen, &p)) == 0)
+		return;
+	if ((n = write(s->input_fd, p, len)) > 0)
+		screen_replies_taken(s->screen, (size_t)n);
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		screen_replies_taken(s->screen, len);
+}
+
+/* The client's window size to the PTY and the screen. */
+static void
+apply_size(struct netsess *s, uint16_t cols, uint16_t rows, uint16_t xp,
+    uint16_t yp)
+{
+	struct winsize ws;
+
+	if (s->no_pty || s->input_fd == -1)
+		return;		/* no PTY, or it is closed */
+	if (screen_resize(s->screen, cols, rows, xp, yp) != 0)
+		log_error("cannot resize the screen to %ux%u", cols, rows);
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_col = cols;
+	ws.ws_row = rows;
+	ws.ws_xpixel = xp;
+	ws.ws_ypixel = yp;
+	if (ioctl(MON_FD_TERM, TIOCSWINSZ, &ws) == -1)
+		log_verbose("TIOCSWINSZ: %s", strerror(errno));
+}
+
 static void
 apply_resize(struct netsess *s)
 {
-	struct winsize ws;
 	uint16_t cols, rows, xp, yp;
 
-	while (chan_get_resize(s->chan, &cols, &rows, &xp, &yp)) {
-		if (s->no_pty || s->input_fd == -1)
-			continue;	/* no PTY, or it is closed */
-		memset(&ws, 0, sizeof(ws));
-		ws.ws_col = cols;
-		ws.ws_row = rows;
-		ws.ws_xpixel = xp;
-		ws.ws_ypixel = yp;
-		if (ioctl(MON_FD_TERM, TIOCSWINSZ, &ws) == -1)
-			log_verbose("TIOCSWINSZ: %s", strerror(errno));
+	while (chan_get_resize(s->chan, &cols, &rows, &xp, &yp))
+		apply_size(s, cols, rows, xp, yp);
+}
+
+/* What the mode and the settings ask of a new channel. */
+static void
+set_up_channel(struct netsess *s)
+{
+	chan_set_pacing(s->chan, s->pacing_us);
+	if (s->mode == MON_MODE_DATAGRAM &&
+	    chan_set_best_effort(s->chan, CHAN_STREAM_OUTPUT) != 0)
+		fatal("cannot set up the datagram mode");
+}
+
+/* A resume from another connection: a new channel with its keys on the
+ * same socket, a full screen first (PROTOCOL.md 2.8.5, 3.4). */
+static void
+rekey(struct netsess *s)
+{
+	struct hs_keys keys;
+	struct chan *c;
+	uint16_t size[4];
+
+	if (monmsg_get_rekey(s->ipc, &keys, size) != 0)
+		fatal("bad keys for a resumed session from the monitor");
+	c = chan_new(&keys, 1, MON_FD_NET, NULL, 0);
+	hs_keys_clear(&keys);
+	buf_reset(s->ipc);
+	if (c == NULL)
+		fatal("cannot set up the resumed session's channel");
+	chan_free(s->chan);
+	s->chan = c;
+	set_up_channel(s);
+	s->out_offset = 0;
+	memset(&s->echo, 0, sizeof(s->echo));
+	if (s->screen != NULL) {
+		updater_restart(s->updates);
+		apply_size(s, size[0], size[1], size[2], size[3]);
 	}
+	log_verbose("session resumed on a new channel");
 }
 
 static void
@@ -135,6 +257,10 @@ read_monitor(struct netsess *s)
 
 	if (ipc_recv(MON_FD_IPC, &type, s->ipc, NULL) != 0)
 		exit(NET_EXIT_MONITOR);	/* the monitor is gone: so is the session */
+	if (type == MON_REKEY) {
+		rekey(s);
+		return;
+	}
 	if (type != MON_EXIT_STATUS || s->have_exit ||
 	    buf_get_u8(s->ipc, &s->exit_kind) != 0 ||
 	    buf_get_u32(s->ipc, &s->exit_value) != 0 ||
@@ -168,8 +294,7 @@ maybe_close(struct netsess *s, uint64_t now)
 		 * output; a background job holding the PTY does not keep
 		 * the session open (as with ssh). */
 		pump_source(s, &s->src[0]);
-		if (s->src[0].fd != -1 && chan_write_room(s->chan,
-		    CHAN_STREAM_OUTPUT) == 0)
+		if (s->src[0].fd != -1 && source_room(s, &s->src[0]) == 0)
 			return;		/* more to send first */
 		if (s->src[0].fd != -1) {
 			close(s->src[0].fd);
@@ -180,6 +305,9 @@ maybe_close(struct netsess *s, uint64_t now)
 	for (i = 0; i < s->nsrc; i++)
 		if (!chan_write_acked(s->chan, s->src[i].stream))
 			return;
+	if (s->screen != NULL && !updater_settled(s->updates, s->chan,
+	    s->screen, s->out_offset))
+		return;		/* the last screen is not shown yet */
 	chan_set_exit(s->chan, s->exit_kind, s->exit_value);
 	chan_shutdown(s->chan);
 	s->closing_since = now;
@@ -226,12 +354,44 @@ fill_pollfds(const struct netsess *s, struct pollfd *pfd)
 	pfd[n++] = (struct pollfd){ MON_FD_NET, POLLIN, 0 };
 	pfd[n++] = (struct pollfd){ MON_FD_IPC, POLLIN, 0 };
 	for (i = 0; i < s->nsrc; i++)
-		if (s->src[i].fd != -1 &&
-		    chan_write_room(s->chan, s->src[i].stream) > 0)
+		if (s->src[i].fd != -1 && source_room(s, &s->src[i]) > 0)
 			pfd[n++] = (struct pollfd){ s->src[i].fd, POLLIN, 0 };
-	if (s->input_fd != -1 && s->input_len > 0)
+	if (s->input_fd != -1 && (s->input_len > 0 || replies_waiting(s)))
 		pfd[n++] = (struct pollfd){ s->input_fd, POLLOUT, 0 };
 	return n;
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return b < 0 || a < b ? a : b;
+}
+
+static int
+next_timeout(const struct netsess *s, uint64_t now)
+{
+	int t = chan_timeout_ms(s->chan, now);
+
+	if (s->screen == NULL)
+		return t;
+	t = min_timeout(t, echo_timeout_ms(&s->echo, now));
+	return min_timeout(t, updater_timeout_ms(s->updates, s->chan,
+	    s->screen, s->out_offset, now));
+}
+
+/* The screen's side of a step: answers to the program's queries, the
+ * echo report, the updates of the mode. */
+static void
+screen_step(struct netsess *s, uint64_t now)
+{
+	if (s->screen == NULL)
+		return;
+	write_replies(s);
+	if (s->input_fd != -1)
+		echo_run(&s->echo, s->chan, s->input_fd, now);
+	updater_run(s->updates, s->chan, s->screen, s->out_offset, now);
 }
 
 static void
@@ -243,7 +403,7 @@ step(struct netsess *s)
 	int timeout;
 
 	n = fill_pollfds(s, pfd);
-	timeout = chan_timeout_ms(s->chan, now);
+	timeout = next_timeout(s, now);
 	if (poll(pfd, n, timeout) < 0 && errno != EINTR)
 		fatal("poll: %s", strerror(errno));
 	now = mp_monotonic_ms();
@@ -255,9 +415,23 @@ step(struct netsess *s)
 	pump_input(s);
 	for (i = 0; i < s->nsrc; i++)
 		pump_source(s, &s->src[i]);
+	screen_step(s, now);
 	maybe_close(s, now);
 	if (chan_flush(s->chan, now) == MP_ERR_LIMIT)
 		fatal("record sequence exhausted; ending the session");
+}
+
+static void
+start_screen(struct netsess *s, const struct mon_config *cfg)
+{
+	s->screen = screen_new(cfg->cols, cfg->rows,
+	    cfg->mode == MON_MODE_STATESYNC ? cfg->scrollback_rate : 0);
+	s->updates = updater_new(cfg->mode, cfg->push_ms,
+	    cfg->scrollback_rate);
+	if (s->screen == NULL || s->updates == NULL)
+		fatal("out of memory for the session's screen");
+	(void)screen_resize(s->screen, cfg->cols, cfg->rows, cfg->xpixel,
+	    cfg->ypixel);
 }
 
 static void
@@ -276,8 +450,10 @@ start(struct netsess *s, const struct mon_config *cfg)
 	buf_reset(s->ipc);	/* zeroes the keys' bytes too */
 	if (s->chan == NULL)
 		fatal("cannot set up the UDP channel");
-	chan_set_pacing(s->chan, cfg->pacing_us);
+	s->pacing_us = cfg->pacing_us;
 	s->no_pty = cfg->no_pty;
+	s->mode = cfg->mode;
+	set_up_channel(s);
 	s->input_fd = MON_FD_TERM;
 	if (s->no_pty) {
 		s->src[0] = (struct source){ MON_FD_OUT, CHAN_STREAM_OUTPUT };
@@ -286,6 +462,7 @@ start(struct netsess *s, const struct mon_config *cfg)
 	} else {
 		s->src[0] = (struct source){ MON_FD_TERM, CHAN_STREAM_OUTPUT };
 		s->nsrc = 1;
+		start_screen(s, cfg);
 	}
 }
 
@@ -305,6 +482,8 @@ net_session(const struct mon_config *cfg)
 	    (unsigned long long)(st->rec.too_short + st->rec.too_long +
 	    st->rec.bad_version + st->rec.replayed + st->rec.bad_mac +
 	    st->rec.bad_tag + st->bad_payload));
+	updater_free(s.updates);
+	screen_free(s.screen);
 	chan_free(s.chan);
 	buf_free(s.ipc);
 	return NET_EXIT_OK;

@@ -575,3 +575,59 @@ mp_interactive() {
 	wait_log "session opened for" 15 || return 1
 	tm_run 'echo ready-$((6*7))x' "ready-42x"
 }
+
+# ---- a lossy network (regress/tools/netsim) -----------------------------------
+
+NETSIM="$MP_BUILD_DIR/tools/netsim"
+NETSIM_PID=""
+NETSIM_FWD_PID=""
+NETSIM_STATS="$OBJ/netsim.stats"
+
+# Stop the process with that pid (SIGTERM, then SIGKILL after 5 s).
+stop_pid() {
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null
+	wait_until 5 sh -c "! kill -0 $1 2>/dev/null" || kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# netsim_mps [MPS CONFIG LINES...]: mps on 127.0.0.1 with a one-port UDP
+# range ($NETSIM_PORT) and a TCP forwarder from 127.0.0.2, so that mp
+# pointed at 127.0.0.2 sends its UDP to netsim (netsim_start) there.
+netsim_mps() {
+	NETSIM_PORT=$(random_port 40000 41999)
+	start_mps "udp_port_range = \"$NETSIM_PORT-$NETSIM_PORT\"" "$@" || return 1
+	perl "$(dirname "$0")/../helpers/tcpfwd" 127.0.0.2 "$MPS_PORT" \
+	    127.0.0.1 "$MPS_PORT" "$OBJ/tcpfwd.log" 2>"$OBJ/tcpfwd.err" &
+	NETSIM_FWD_PID=$!
+	on_exit 'stop_pid "$NETSIM_FWD_PID"'
+	wait_until 5 grep -q ready "$OBJ/tcpfwd.log" 2>/dev/null && return 0
+	fail "the TCP forwarder did not start: $(cat "$OBJ/tcpfwd.err")"
+	return 1
+}
+
+# netsim_start [NETSIM ARGS...]: netsim on 127.0.0.2:$NETSIM_PORT relaying
+# to mps's UDP port with those impairments; counts in $NETSIM_STATS.
+netsim_start() {
+	rm -f "$NETSIM_STATS"
+	"$NETSIM" --listen "127.0.0.2:$NETSIM_PORT" \
+	    --server "127.0.0.1:$NETSIM_PORT" --stats "$NETSIM_STATS" "$@" \
+	    2>"$OBJ/netsim.err" &
+	NETSIM_PID=$!
+	on_exit 'stop_pid "$NETSIM_PID"'
+	wait_until 5 grep -q "^netsim: listening" "$OBJ/netsim.err" && return 0
+	fail "netsim $*: did not start: $(cat "$OBJ/netsim.err")"
+	return 1
+}
+
+# netsim_stop: stop netsim (it writes its counts).
+netsim_stop() {
+	stop_pid "$NETSIM_PID"
+	NETSIM_PID=""
+}
+
+# netsim_count up|down WHAT: a count from the stats file.
+netsim_count() {
+	awk -v d="$1" -v w="$2" '$1 == d && $2 == w { print $3 }' "$NETSIM_STATS"
+}

@@ -24,7 +24,7 @@
 #define SANDBOX_DEBUG_EXIT	98
 
 struct sandbox_fds {
-	int	ioctl_fd;	/* PTY master: TIOCSWINSZ allowed on it; -1: none */
+	int	ioctl_fd;	/* PTY master: TIOCSWINSZ, TCGETS allowed; -1: none */
 	int	report_fd;	/* debug mode: forbidden syscalls reported here */
 };
 

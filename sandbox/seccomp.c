@@ -98,9 +98,16 @@ add_ioctl_rules(scmp_filter_ctx ctx, int ioctl_fd)
 	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONREAD));
 	if (r != 0 || ioctl_fd < 0)
 		return r;
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+	/* On the PTY master: set the window size, read the line discipline's
+	 * modes (is echo off?). */
+	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
 	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)ioctl_fd, 0),
 	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSWINSZ));
+	if (r != 0)
+		return r;
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)ioctl_fd, 0),
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TCGETS));
 }
 
 static int

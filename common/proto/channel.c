@@ -12,6 +12,7 @@
 #include "common/proto/frame.h"
 #include "common/proto/record.h"
 #include "common/proto/stream.h"
+#include "common/proto/update.h"
 
 #define NEVER		STREAM_NEVER
 #define INFLIGHT_MAX	(64u * 1024)	/* stream bytes sent, unacked */
@@ -19,6 +20,17 @@
 #define RTT_MAX_MS	10000		/* longer samples are dropped */
 #define FLUSH_MAX	256		/* datagrams per chan_flush() */
 #define RECEIVE_MAX	1024		/* per chan_receive() */
+#define HOLES_MAX	32		/* skipped ranges a best-effort reader
+					 * has not reached yet */
+/* Record bytes a STATE chunk leaves to the frames that may precede it
+ * (SHUTDOWN_ACK, EXIT_STATUS, SHUTDOWN, ECHO_ACK, a NAK and an ACK: 58),
+ * so that a chunk cut to fit one record still fits beside them. */
+#define CONTROL_ROOM	64
+
+/* Stream bytes a best-effort receiver skipped, [start, end). */
+struct hole {
+	uint64_t start, end;
+};
 
 struct chan {
 	struct rec_ctx *rec;
@@ -30,12 +42,16 @@ struct chan {
 	struct stream_tx tx[CHAN_NSTREAMS];	/* streams this end sends */
 	struct stream_rx rx[CHAN_NSTREAMS];	/* the others */
 	unsigned first;			/* stream filled first */
+	uint8_t best_effort[CHAN_NSTREAMS];
+	struct hole holes[CHAN_NSTREAMS][HOLES_MAX];	/* oldest first */
+	unsigned nholes[CHAN_NSTREAMS];
 
 	struct stream_rtt rtt;
 	uint16_t peer_ts;		/* the peer's newest timestamp */
 	int have_peer_ts;
 	uint64_t peer_ts_at;		/* when it arrived */
 	uint64_t last_sent, last_heard;
+	uint64_t clock;			/* the newest time passed in */
 	int sent_any;
 	uint64_t ack_at;		/* a datagram is owed by then */
 	uint32_t pacing_us;
@@ -54,6 +70,24 @@ struct chan {
 	int shut_sent, shut_ack_due, peer_shutdown;
 	uint64_t shut_at;
 	unsigned shut_backoff;
+
+	/* Screen updates. Server: the update going out, what the client
+	 * said about it; client: the assembly, what it says. */
+	struct update_tx *utx;
+	int update_out;			/* server: a chunk went out */
+	uint64_t update_newest;		/* the newest state in one */
+	int update_acked_any;
+	uint64_t update_acked;
+	int repaint_got;		/* server: REPAINT not yet returned */
+	struct update_rx *urx;
+	int state_ack_set;		/* client: STATE_ACK in every record */
+	uint64_t state_ack;
+	int repaint_live, repaint_unsent;	/* client: REPAINT to repeat */
+	uint64_t repaint_at;
+	struct frame_echo_ack echo;	/* server: set; client: received */
+	int has_echo;
+	int echo_fresh;			/* server: changed, not yet sent */
+	uint64_t echo_until;		/* server: sent in every record till */
 
 	struct chan_stats stats;
 };
@@ -104,6 +138,21 @@ streams_init(struct chan *c)
 	return 0;
 }
 
+/* The server cuts updates into chunks that fit a record beside the
+ * control frames; the client assembles them. */
+static int
+updates_init(struct chan *c)
+{
+	size_t chunk = rec_max_payload(c->rec) - FRAME_PAYLOAD_HEADER -
+	    FRAME_HEADER - FRAME_STATE_FIXED - CONTROL_ROOM;
+
+	if (c->is_server)
+		c->utx = update_tx_new(chunk);
+	else
+		c->urx = update_rx_new();
+	return c->utx != NULL || c->urx != NULL ? 0 : MP_ERR_ALLOC;
+}
+
 /* The payload buffer, allocated whole now so sending never allocates. */
 static int
 out_init(struct chan *c)
@@ -141,7 +190,8 @@ chan_new(const struct hs_keys *keys, int is_server, int fd,
 		c->peer_len = peer_len;
 	}
 	if ((c->rec = rec_new(keys, c->is_server)) == NULL ||
-	    streams_init(c) != 0 || out_init(c) != 0) {
+	    streams_init(c) != 0 || out_init(c) != 0 ||
+	    updates_init(c) != 0) {
 		chan_free(c);
 		return NULL;
 	}
@@ -161,6 +211,8 @@ chan_free(struct chan *c)
 	}
 	rec_free(c->rec);
 	buf_free(c->out);
+	update_tx_free(c->utx);
+	update_rx_free(c->urx);
 	mp_free_secret(c, sizeof(*c));
 }
 
@@ -183,6 +235,14 @@ allowance(const struct chan *c)
 		if (sends(c, id))
 			sum += stream_tx_inflight(&c->tx[id]);
 	return sum >= INFLIGHT_MAX ? 0 : (size_t)(INFLIGHT_MAX - sum);
+}
+
+/* New bytes stream id may send within the congestion allowance: best
+ * effort bytes are never in flight, so they do not count. */
+static size_t
+new_allowed(const struct chan *c, int id, size_t allow)
+{
+	return c->best_effort[id] ? SIZE_MAX : allow;
 }
 
 /* 1 once everything this end wrote is acknowledged. */
@@ -215,10 +275,12 @@ streams_due(const struct chan *c)
 
 	for (id = 0; id < CHAN_NSTREAMS; id++) {
 		if (!sends(c, id)) {
-			t = min64(t, stream_rx_nak_at(&c->rx[id], rto(c)));
+			if (!c->best_effort[id])
+				t = min64(t, stream_rx_nak_at(&c->rx[id],
+				    rto(c)));
 			continue;
 		}
-		if (stream_tx_wants(&c->tx[id], allow))
+		if (stream_tx_wants(&c->tx[id], new_allowed(c, id, allow)))
 			return 0;
 		t = min64(t, stream_tx_deadline(&c->tx[id]));
 	}
@@ -240,10 +302,12 @@ next_due(const struct chan *c)
 	t = c->sent_any ? c->last_sent + CHAN_KEEPALIVE_MS : 0;
 	t = min64(t, c->ack_at);
 	t = min64(t, shutdown_at(c));
-	if (c->resize_unsent)
+	if (c->resize_unsent || (c->utx != NULL && update_tx_pending(c->utx)))
 		t = 0;
 	else if (c->resize_live)
 		t = min64(t, c->resize_at);
+	if (c->repaint_live)
+		t = min64(t, c->repaint_at);
 	return min64(t, streams_due(c));
 }
 
@@ -334,7 +398,7 @@ put_acks(struct chan *c)
 	int id;
 
 	for (id = 0; id < CHAN_NSTREAMS; id++) {
-		if (sends(c, id) || !c->rx[id].need_ack)
+		if (sends(c, id) || c->best_effort[id] || !c->rx[id].need_ack)
 			continue;
 		f.u.ack.id = (uint8_t)id;
 		f.u.ack.next = stream_rx_ack_value(&c->rx[id]);
@@ -352,7 +416,8 @@ put_naks(struct chan *c, uint64_t now)
 
 	for (id = 0; id < CHAN_NSTREAMS; id++) {
 		rx = &c->rx[id];
-		if (sends(c, id) || stream_rx_nak_at(rx, rto(c)) > now ||
+		if (sends(c, id) || c->best_effort[id] ||
+		    stream_rx_nak_at(rx, rto(c)) > now ||
 		    !stream_rx_gap(rx, &f.u.nak.start, &f.u.nak.end))
 			continue;
 		f.u.nak.id = (uint8_t)id;
@@ -373,6 +438,17 @@ put_fin(struct chan *c, int id, uint64_t now)
 		stream_tx_fin_sent(&c->tx[id], now, rto(c));
 }
 
+/* A best-effort sender treats what it sent (and its FIN) as delivered:
+ * nothing is resent, nothing stays in flight. */
+static void
+forget_sent(struct chan *c, int id, uint64_t now)
+{
+	struct stream_tx *tx = &c->tx[id];
+
+	stream_tx_ack(tx, tx->next + (tx->fin_sent && !tx->fin_acked), now,
+	    rto(c));
+}
+
 /* Fill the payload with ranges of stream id: resends, then new bytes
  * within *allow, then its FIN. */
 static void
@@ -381,18 +457,82 @@ put_stream(struct chan *c, int id, uint64_t now, size_t *allow)
 	struct frame f = { .type = FRAME_STREAM };
 	struct frame_stream *s = &f.u.stream;
 	struct stream_tx *tx = &c->tx[id];
-	size_t room, again;
+	size_t room, again, unlimited = SIZE_MAX;
+	size_t *limit = c->best_effort[id] ? &unlimited : allow;
 
 	s->id = (uint8_t)id;
 	while ((room = frame_data_room(c->out, FRAME_STREAM)) > 0 &&
-	    stream_tx_peek(tx, room, *allow, &s->offset, &s->data, &s->len)) {
+	    stream_tx_peek(tx, room, *limit, &s->offset, &s->data, &s->len)) {
 		if (frame_put(c->out, &f) != 0)
 			break;
 		again = stream_tx_sent(tx, s->offset, s->len, now, rto(c));
 		c->stats.retransmitted += again;
-		*allow -= s->len - again;
+		*limit -= s->len - again;
 	}
 	put_fin(c, id, now);
+	if (c->best_effort[id])
+		forget_sent(c, id, now);
+}
+
+/* Server: as many chunks of the update as the record takes. */
+static void
+put_chunks(struct chan *c)
+{
+	struct frame f = { .type = FRAME_STATE };
+
+	if (c->utx == NULL)
+		return;
+	while (update_tx_peek(c->utx, &f.u.state) &&
+	    frame_put(c->out, &f) == 0) {
+		c->stats.update_chunks_sent++;
+		if (!c->update_out || f.u.state.next > c->update_newest)
+			c->update_newest = f.u.state.next;
+		c->update_out = 1;
+		if (update_tx_sent(c->utx))
+			c->stats.updates_sent++;
+	}
+}
+
+/* Client: the newest STATE_ACK goes in every record. */
+static void
+put_state_ack(struct chan *c)
+{
+	struct frame f = { .type = FRAME_STATE_ACK };
+
+	if (!c->state_ack_set)
+		return;
+	f.u.state_ack = c->state_ack;
+	(void)frame_put(c->out, &f);
+}
+
+/* Client: REPAINT in the first record after the request, then once per
+ * RTO while it stands. */
+static void
+put_repaint(struct chan *c, uint64_t now)
+{
+	if (!c->repaint_live || (!c->repaint_unsent && c->repaint_at > now))
+		return;
+	if (put_empty(c, FRAME_REPAINT) != 0)
+		return;
+	c->repaint_unsent = 0;
+	c->repaint_at = now + rto(c);
+}
+
+/* Server: ECHO_ACK in every record for CHAN_ECHO_HOLD_MS from the first
+ * one carrying a change. */
+static void
+put_echo(struct chan *c, uint64_t now)
+{
+	struct frame f = { .type = FRAME_ECHO_ACK };
+
+	if (!c->echo_fresh && now >= c->echo_until)
+		return;
+	f.u.echo = c->echo;
+	if (frame_put(c->out, &f) != 0)
+		return;
+	if (c->echo_fresh)
+		c->echo_until = now + CHAN_ECHO_HOLD_MS;
+	c->echo_fresh = 0;
 }
 
 static void
@@ -422,7 +562,8 @@ reply_ts(const struct chan *c, uint64_t now)
 	return (uint16_t)(c->peer_ts + held);
 }
 
-/* Control first (small, never crowded out), then NAKs, ACKs, data. */
+/* Control first (small, never crowded out), then NAKs, ACKs, update
+ * chunks, stream data. */
 static int
 build(struct chan *c, uint64_t now)
 {
@@ -439,8 +580,12 @@ build(struct chan *c, uint64_t now)
 	if (!closed) {
 		put_resize(c, now);
 		put_shutdown(c, now);
+		put_echo(c, now);
+		put_state_ack(c);
+		put_repaint(c, now);
 		put_naks(c, now);	/* before ACKs: see stream_tx_nak() */
 		put_acks(c);
+		put_chunks(c);
 		put_data(c, now);
 	}
 	if (buf_len(c->out) == FRAME_PAYLOAD_HEADER)
@@ -492,6 +637,8 @@ chan_flush(struct chan *c, uint64_t now)
 {
 	int i, r;
 
+	if (now > c->clock)
+		c->clock = now;
 	if (c->peer_len == 0)
 		return 0;
 	expire(c, now);
@@ -502,7 +649,7 @@ chan_flush(struct chan *c, uint64_t now)
 	return 0;
 }
 
-/* ---- receiving ---------------------------------------------------------- */
+/* ---- receiving frames --------------------------------------------------- */
 
 /* A datagram is owed to the peer: now, or within STREAM_ACK_DELAY_MS. */
 static void
@@ -526,6 +673,102 @@ frame_stream_id(const struct frame *f)
 	}
 }
 
+/* ---- best-effort streams ------------------------------------------------ */
+
+/*
+ * A best-effort receiver never holds bytes out of order, so the
+ * stream_rx bitmap stays clear: bytes land at its next offset after
+ * moving next (and high) over what was lost. A skipped range the reader
+ * has not reached yet is kept in holes[]; chan_read() stops at it and
+ * jumps it. With nothing unread, read jumps along. 0 if the range cannot
+ * be skipped now (too many holes): what comes after it is then dropped
+ * too. (Bytes beyond the reader's window are dropped by stream_rx_data().)
+ */
+static int
+be_skip(struct chan *c, int id, uint64_t to)
+{
+	struct stream_rx *rx = &c->rx[id];
+	struct hole *h;
+
+	if (rx->read == rx->next) {
+		rx->read = rx->next = rx->high = to;
+		return 1;
+	}
+	if (c->nholes[id] == HOLES_MAX)
+		return 0;
+	h = &c->holes[id][c->nholes[id]++];
+	h->start = rx->next;
+	h->end = to;
+	rx->next = rx->high = to;
+	return 1;
+}
+
+/* Bytes below the next offset are late: dropped. */
+static void
+be_data(struct chan *c, int id, uint64_t off, const uint8_t *p, size_t len)
+{
+	struct stream_rx *rx = &c->rx[id];
+	size_t late;
+
+	if (len > UINT64_MAX - off)
+		return;
+	if (off < rx->next) {
+		if (off + len <= rx->next)
+			return;
+		late = (size_t)(rx->next - off);
+		p += late;
+		len -= late;
+		off = rx->next;
+	}
+	if (off > rx->next && !be_skip(c, id, off))
+		return;
+	(void)stream_rx_data(rx, off, p, len);
+}
+
+/* STREAM_FIN skips whatever is missing before it. */
+static void
+be_fin(struct chan *c, int id, uint64_t final)
+{
+	struct stream_rx *rx = &c->rx[id];
+
+	if (rx->fin || final < rx->next)
+		return;
+	if (final > rx->next && !be_skip(c, id, final))
+		return;
+	(void)stream_rx_fin(rx, final);
+}
+
+/* Jump the holes the reader reached. */
+static void
+be_pass_holes(struct chan *c, int id)
+{
+	struct stream_rx *rx = &c->rx[id];
+	struct hole *h = c->holes[id];
+
+	while (c->nholes[id] > 0 && rx->read == h[0].start) {
+		rx->read = h[0].end;
+		memmove(h, h + 1, --c->nholes[id] * sizeof(*h));
+	}
+}
+
+/* Read up to len bytes, never across a hole: each read's bytes start at
+ * chan_read_offset() and are contiguous in the stream. */
+static size_t
+be_read(struct chan *c, int id, uint8_t *p, size_t len)
+{
+	struct stream_rx *rx = &c->rx[id];
+	size_t n;
+
+	be_pass_holes(c, id);
+	if (c->nholes[id] > 0 && c->holes[id][0].start - rx->read < len)
+		len = (size_t)(c->holes[id][0].start - rx->read);
+	n = stream_rx_read(rx, p, len);
+	be_pass_holes(c, id);
+	return n;
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
 /* STREAM, STREAM_FIN, STREAM_ACK or STREAM_NAK. */
 static void
 on_stream_frame(struct chan *c, const struct frame *f, uint64_t now)
@@ -537,6 +780,15 @@ on_stream_frame(struct chan *c, const struct frame *f, uint64_t now)
 	feedback = f->type == FRAME_STREAM_ACK || f->type == FRAME_STREAM_NAK;
 	if (sends(c, id) != feedback) {
 		c->stats.wrong_direction++;
+		return;
+	}
+	if (c->best_effort[id]) {
+		/* Its sender never resends: no feedback either way. */
+		if (f->type == FRAME_STREAM)
+			be_data(c, id, f->u.stream.offset, f->u.stream.data,
+			    f->u.stream.len);
+		else if (f->type == FRAME_STREAM_FIN)
+			be_fin(c, id, f->u.fin.offset);
 		return;
 	}
 	if (f->type == FRAME_STREAM)
@@ -573,6 +825,7 @@ direction_ok(const struct chan *c, enum frame_type type)
 		return c->is_server;
 	case FRAME_STATE:
 	case FRAME_EXIT_STATUS:
+	case FRAME_ECHO_ACK:
 		return !c->is_server;
 	default:
 		return 1;
@@ -580,7 +833,71 @@ direction_ok(const struct chan *c, enum frame_type type)
 }
 
 static void
-on_frame(struct chan *c, const struct frame *f, uint64_t now)
+count_update(struct chan_stats *st, int result)
+{
+	switch (result) {
+	case UPDATE_COMPLETE:
+		st->updates_received++;
+		break;
+	case UPDATE_IGNORED:
+		st->update_chunks_ignored++;
+		break;
+	case UPDATE_BAD_CHUNK:
+		st->updates_bad_chunk++;
+		break;
+	case UPDATE_BAD_ZSTD:
+		st->updates_bad_zstd++;
+		break;
+	case UPDATE_TOO_BIG:
+		st->updates_too_big++;
+		break;
+	default:	/* UPDATE_PARTIAL, or no memory: dropped */
+		break;
+	}
+}
+
+/* Client: a chunk of an update; one from state 0 answers REPAINT. A
+ * repeat of an update already acknowledged means the STATE_ACK was
+ * probably lost: a record carries it again within 20 ms. */
+static void
+on_state(struct chan *c, const struct frame_state *s, uint64_t now)
+{
+	int r = update_rx_chunk(c->urx, s);
+
+	count_update(&c->stats, r);
+	if (s->base == 0 && (r == UPDATE_PARTIAL || r == UPDATE_COMPLETE))
+		c->repaint_live = 0;
+	if (r == UPDATE_IGNORED && c->state_ack_set &&
+	    s->next <= c->state_ack)
+		want_ack(c, now, 0);
+}
+
+/* Server: acknowledgements only move forward, within what was sent. */
+static void
+on_state_ack(struct chan *c, uint64_t state)
+{
+	if (!c->update_out || state > c->update_newest ||
+	    (c->update_acked_any && state < c->update_acked))
+		return;
+	c->update_acked = state;
+	c->update_acked_any = 1;
+}
+
+/* Client: the newest record's ECHO_ACK wins; its offset never goes
+ * backwards. */
+static void
+on_echo_ack(struct chan *c, const struct frame_echo_ack *e, int newest)
+{
+	if (!newest)
+		return;
+	if (!c->has_echo || e->offset > c->echo.offset)
+		c->echo.offset = e->offset;
+	c->echo.flags = e->flags & FRAME_ECHO_FLAGS;
+	c->has_echo = 1;
+}
+
+static void
+on_frame(struct chan *c, const struct frame *f, int newest, uint64_t now)
 {
 	if (!direction_ok(c, f->type)) {
 		c->stats.wrong_direction++;
@@ -608,7 +925,19 @@ on_frame(struct chan *c, const struct frame *f, uint64_t now)
 		if (c->state == CHAN_SHUTTING_DOWN && c->shut_sent)
 			c->state = CHAN_CLOSED;
 		break;
-	default:	/* KEEPALIVE; STATE, STATE_ACK, REPAINT: not here */
+	case FRAME_STATE:
+		on_state(c, &f->u.state, now);
+		break;
+	case FRAME_STATE_ACK:
+		on_state_ack(c, f->u.state_ack);
+		break;
+	case FRAME_REPAINT:
+		c->repaint_got = 1;
+		break;
+	case FRAME_ECHO_ACK:
+		on_echo_ack(c, &f->u.echo, newest);
+		break;
+	default:	/* KEEPALIVE */
 		break;
 	}
 }
@@ -668,6 +997,8 @@ chan_input(struct chan *c, const uint8_t *dgram, size_t len,
 	size_t n = 0;
 	int newest = 0, r;
 
+	if (now > c->clock)
+		c->clock = now;
 	c->stats.datagrams_received++;
 	c->stats.bytes_received += len;
 	r = rec_open(c->rec, dgram, len, pt, sizeof(pt), &n, &newest);
@@ -684,7 +1015,7 @@ chan_input(struct chan *c, const uint8_t *dgram, size_t len,
 		if (newest)
 			on_timestamps(c, &rd, now);
 		while (frame_next(&rd, &f))
-			on_frame(c, &f, now);
+			on_frame(c, &f, newest, now);
 	}
 	mp_zero(pt, n);
 }
@@ -747,8 +1078,33 @@ chan_write_acked(const struct chan *c, int stream)
 size_t
 chan_read(struct chan *c, int stream, void *p, size_t len)
 {
-	return receives(c, stream) ? stream_rx_read(&c->rx[stream], p, len) :
-	    0;
+	if (!receives(c, stream))
+		return 0;
+	if (c->best_effort[stream])
+		return be_read(c, stream, p, len);
+	return stream_rx_read(&c->rx[stream], p, len);
+}
+
+uint64_t
+chan_read_offset(const struct chan *c, int stream)
+{
+	return receives(c, stream) ? c->rx[stream].read : 0;
+}
+
+uint64_t
+chan_input_sent(const struct chan *c)
+{
+	return c->is_server ? 0 : c->tx[CHAN_STREAM_INPUT].end;
+}
+
+int
+chan_set_best_effort(struct chan *c, int stream)
+{
+	if (stream < 0 || stream >= CHAN_NSTREAMS ||
+	    stream == CHAN_STREAM_INPUT)
+		return MP_ERR_INVALID_ARGUMENT;
+	c->best_effort[stream] = 1;
+	return 0;
 }
 
 int
@@ -820,6 +1176,113 @@ chan_shutdown(struct chan *c)
 		c->shut_backoff = 0;
 	}
 	return 0;
+}
+
+/* ---- screen updates ----------------------------------------------------- */
+
+/* A record is owed within STREAM_ACK_DELAY_MS of the newest time seen. */
+static void
+want_soon(struct chan *c)
+{
+	want_ack(c, c->clock, 0);
+}
+
+int
+chan_send_update(struct chan *c, uint64_t base, uint64_t new_state,
+    uint8_t flags, const uint8_t *p, size_t len)
+{
+	if (c->utx == NULL)
+		return MP_ERR_INVALID_ARGUMENT;
+	return update_tx_set(c->utx, base, new_state, flags, p, len);
+}
+
+int
+chan_resend_update(struct chan *c)
+{
+	if (c->utx == NULL)
+		return MP_ERR_INVALID_ARGUMENT;
+	return update_tx_requeue(c->utx);
+}
+
+int
+chan_update_pending(const struct chan *c)
+{
+	return c->utx != NULL && update_tx_pending(c->utx);
+}
+
+uint64_t
+chan_update_acked(const struct chan *c)
+{
+	return c->update_acked;
+}
+
+int
+chan_repaint_requested(struct chan *c)
+{
+	int got = c->repaint_got;
+
+	c->repaint_got = 0;
+	return got;
+}
+
+int
+chan_set_echo_ack(struct chan *c, uint64_t input_offset, uint8_t flags)
+{
+	if (!c->is_server || (flags & ~FRAME_ECHO_FLAGS) != 0)
+		return MP_ERR_INVALID_ARGUMENT;
+	if (c->has_echo && c->echo.offset == input_offset &&
+	    c->echo.flags == flags)
+		return 0;
+	c->echo.offset = input_offset;
+	c->echo.flags = flags;
+	c->has_echo = 1;
+	c->echo_fresh = 1;
+	want_soon(c);
+	return 0;
+}
+
+int
+chan_get_update(struct chan *c, uint64_t *base, uint64_t *new_state,
+    uint8_t *flags, struct buf *out)
+{
+	if (c->urx == NULL)
+		return MP_ERR_INVALID_ARGUMENT;
+	return update_rx_take(c->urx, base, new_state, flags, out);
+}
+
+int
+chan_ack_update(struct chan *c, uint64_t state)
+{
+	if (c->is_server)
+		return MP_ERR_INVALID_ARGUMENT;
+	if (c->state_ack_set && c->state_ack == state)
+		return 0;
+	c->state_ack = state;
+	c->state_ack_set = 1;
+	want_soon(c);
+	return 0;
+}
+
+int
+chan_request_repaint(struct chan *c)
+{
+	if (c->is_server)
+		return MP_ERR_INVALID_ARGUMENT;
+	c->repaint_live = 1;
+	c->repaint_unsent = 1;
+	c->repaint_at = c->clock + STREAM_ACK_DELAY_MS;
+	return 0;
+}
+
+int
+chan_get_echo_ack(const struct chan *c, uint64_t *input_offset,
+    uint8_t *flags)
+{
+	if (c->is_server || !c->has_echo)
+		return 0;
+	*input_offset = c->echo.offset;
+	*flags = c->echo.flags;
+	return 1;
 }
 
 /* ---- state -------------------------------------------------------------- */

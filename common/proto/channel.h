@@ -1,4 +1,4 @@
-/* channel.h: one end of a UDP session: records over a socket, round-trip timing, keepalives, the reliable streams, resize, exit status and shutdown. */
+/* channel.h: one end of a UDP session: records over a socket, round-trip timing, keepalives, the streams, screen updates, resize, exit status and shutdown. */
 #ifndef MP_CHANNEL_H
 #define MP_CHANNEL_H
 
@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/buf.h"
 #include "common/proto/handshake.h"
 #include "common/proto/record.h"
 
@@ -28,6 +29,15 @@
  * stream at an offset (end of file). Backlog is bounded: chan_write_room()
  * says how much may be written now, so a server stops reading its PTY
  * while the link is slow and the shell blocks instead of memory growing.
+ * A stream made best effort (chan_set_best_effort(), the `datagram` mode
+ * of PROTOCOL.md 3.4) sends each byte once and delivers what arrives in
+ * offset order, skipping what was lost.
+ *
+ * Screen updates (PROTOCOL.md 3.4, update.h) go from server to client as
+ * STATE chunks sharing records with everything else; the client
+ * acknowledges the states it applied (STATE_ACK), asks for a full update
+ * (REPAINT), and learns how much of its input the server has echoed
+ * (ECHO_ACK).
  *
  * The server end learns its peer's address from the first record that
  * authenticates, and follows the newest authentic record (roaming, PROTOCOL.md
@@ -45,6 +55,7 @@
 #define CHAN_BACKLOG_MAX	(256u * 1024)	/* unacked + unsent bytes a stream holds */
 #define CHAN_REORDER_MAX	(256u * 1024)	/* out-of-order bytes a receiver holds */
 #define CHAN_KEEPALIVE_MS	3000		/* PROTOCOL.md 3.3 */
+#define CHAN_ECHO_HOLD_MS	1000		/* ECHO_ACK repeated after a change */
 
 enum chan_state {
 	CHAN_OPEN = 0,
@@ -61,6 +72,13 @@ struct chan_stats {
 	uint64_t bytes_sent, bytes_received;	/* whole datagrams */
 	uint64_t retransmitted;		/* stream bytes sent more than once */
 	uint64_t send_errors;		/* sendto() failures (ignored otherwise) */
+	uint64_t updates_sent;		/* transmissions with every chunk out */
+	uint64_t update_chunks_sent;
+	uint64_t updates_received;	/* complete and decoded */
+	uint64_t update_chunks_ignored;	/* repeated, or of an older state */
+	uint64_t updates_bad_chunk;	/* count, index or length out of bounds */
+	uint64_t updates_bad_zstd;	/* not one zstd frame of its stated size */
+	uint64_t updates_too_big;	/* stated size above 32 MiB */
 	uint32_t srtt_ms, rttvar_ms;	/* smoothed round trip, 0 until measured */
 };
 
@@ -112,6 +130,15 @@ int chan_resize(struct chan *c, uint16_t cols, uint16_t rows,
 int chan_set_exit(struct chan *c, uint8_t kind, uint32_t value);
 /* Ask the peer to end the session (SHUTDOWN, resent until SHUTDOWN_ACK). */
 int chan_shutdown(struct chan *c);
+/*
+ * Make a stream best effort (both ends, before its first byte; not
+ * CHAN_STREAM_INPUT): the sender sends each byte once, never resends
+ * it, does not count it against the congestion limit, and its write
+ * room is limited only by bytes not yet sent; the receiver sends no
+ * ACK or NAK, delivers bytes in offset order as they come and skips
+ * what is missing (late bytes are dropped). STREAM_FIN still ends it.
+ */
+int chan_set_best_effort(struct chan *c, int stream);
 
 /* ---- receiving ---- */
 /* Copy up to len in-order bytes of a stream the peer sends; returns the
@@ -125,6 +152,60 @@ int chan_get_resize(struct chan *c, uint16_t *cols, uint16_t *rows,
     uint16_t *xpixel, uint16_t *ypixel);
 /* Client: 1 and the exit status once the server reported it. */
 int chan_get_exit(const struct chan *c, uint8_t *kind, uint32_t *value);
+/* The stream offset of the next byte chan_read() returns (0 for a
+ * stream this end sends). */
+uint64_t chan_read_offset(const struct chan *c, int stream);
+/* Client: bytes written to CHAN_STREAM_INPUT so far (0 on the server). */
+uint64_t chan_input_sent(const struct chan *c);
+
+/* ---- screen updates (PROTOCOL.md 3.4) ---- */
+/*
+ * Server: queue the update from state base to new_state (flags may hold
+ * FRAME_STATE_LINES_DROPPED), replacing any update not yet fully sent.
+ * It is compressed and cut into chunks (update.h) that go out over the
+ * following chan_flush() calls as record room and pacing allow, once:
+ * the channel never resends it by itself. MP_ERR_INVALID_ARGUMENT (also
+ * on the client), MP_ERR_TOO_LARGE (above 32 MiB or 1024 chunks), or
+ * MP_ERR_ALLOC; the previous update stays on error.
+ */
+int chan_send_update(struct chan *c, uint64_t base, uint64_t new_state,
+    uint8_t flags, const uint8_t *p, size_t len);
+/* Server: send every chunk of the last update again (the caller's
+ * retransmission). MP_ERR_INVALID_ARGUMENT if there is none. */
+int chan_resend_update(struct chan *c);
+/* Server: 1 while chunks of the update wait to go out. */
+int chan_update_pending(const struct chan *c);
+/* Server: the newest state the client acknowledged (STATE_ACK), 0 before
+ * any. Acknowledgements that go backwards or name a state above the
+ * newest sent are ignored. */
+uint64_t chan_update_acked(const struct chan *c);
+/* Server: 1 once per REPAINT received. */
+int chan_repaint_requested(struct chan *c);
+/* Server: stream 0 bytes written to the PTY at least 50 ms ago, and
+ * FRAME_ECHO_OFF if the terminal does not echo. After a change, ECHO_ACK
+ * goes out within 20 ms and in every record for CHAN_ECHO_HOLD_MS.
+ * MP_ERR_INVALID_ARGUMENT on the client or for other flags. */
+int chan_set_echo_ack(struct chan *c, uint64_t input_offset, uint8_t flags);
+
+/*
+ * Client: 1 and the newest update completed since the last call (older
+ * ones completed meanwhile are dropped), its bytes decompressed and
+ * appended to out; 0 if none; a negative mp_err if out cannot take it
+ * (it stays to be taken) or on the server.
+ */
+int chan_get_update(struct chan *c, uint64_t *base, uint64_t *new_state,
+    uint8_t *flags, struct buf *out);
+/* Client: state was applied. STATE_ACK naming it goes out within 20 ms
+ * (unless it is the one already set) and in every record after, until
+ * another is set. */
+int chan_ack_update(struct chan *c, uint64_t state);
+/* Client: ask for a full update. REPAINT goes out within 20 ms and again
+ * once per RTO until a chunk of an update from state 0 is accepted. */
+int chan_request_repaint(struct chan *c);
+/* Client: 1 and the newest ECHO_ACK once one arrived (from the newest
+ * record; the offset never goes backwards). */
+int chan_get_echo_ack(const struct chan *c, uint64_t *input_offset,
+    uint8_t *flags);
 
 /* ---- timing and state ---- */
 /* Send whatever is due at now_ms: new stream data, retransmissions, NAKs,

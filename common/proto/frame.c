@@ -21,12 +21,13 @@ static const size_t fixed_len[] = {
 	[FRAME_EXIT_STATUS] = 5,
 	[FRAME_REPAINT] = 0,
 	[FRAME_STREAM_FIN] = 9,
+	[FRAME_ECHO_ACK] = FRAME_ECHO_ACK_LEN,
 };
 
 static int
 known(unsigned type)
 {
-	return type >= FRAME_STREAM && type <= FRAME_STREAM_FIN;
+	return type >= FRAME_STREAM && type <= FRAME_ECHO_ACK;
 }
 
 static int
@@ -53,6 +54,17 @@ valid(const struct frame *f)
 	default:
 		return 1;
 	}
+}
+
+/* Flag bits a writer may set; the others go out 0. */
+static int
+flags_ok(const struct frame *f)
+{
+	if (f->type == FRAME_STATE)
+		return (f->u.state.flags & ~FRAME_STATE_FLAGS) == 0;
+	if (f->type == FRAME_ECHO_ACK)
+		return (f->u.echo.flags & ~FRAME_ECHO_FLAGS) == 0;
+	return 1;
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -125,6 +137,10 @@ encode_body(uint8_t *p, const struct frame *f)
 		*p = f->u.exit.kind;
 		store_be32(p + 1, f->u.exit.value);
 		break;
+	case FRAME_ECHO_ACK:
+		p = store_be64(p, f->u.echo.offset);
+		*p = f->u.echo.flags;
+		break;
 	default:	/* the empty frames */
 		break;
 	}
@@ -137,10 +153,8 @@ frame_put(struct buf *b, const struct frame *f)
 	uint8_t *p;
 	int r;
 
-	if (!known(f->type) || !valid(f))
+	if (!known(f->type) || !valid(f) || !flags_ok(f))
 		return MP_ERR_INVALID_ARGUMENT;
-	if (f->type == FRAME_STATE && (f->u.state.flags & ~FRAME_STATE_ZSTD))
-		return MP_ERR_INVALID_ARGUMENT;	/* reserved bits go out 0 */
 	n = data_len(f);
 	if (n > FRAME_BODY_MAX - fixed_len[f->type])
 		return MP_ERR_TOO_LARGE;
@@ -219,6 +233,10 @@ decode_body(const uint8_t *p, size_t n, struct frame *f)
 	case FRAME_EXIT_STATUS:
 		f->u.exit.kind = p[0];
 		f->u.exit.value = load_be32(p + 1);
+		break;
+	case FRAME_ECHO_ACK:
+		f->u.echo.offset = load_be64(p);
+		f->u.echo.flags = p[8];
 		break;
 	default:	/* the empty frames */
 		break;

@@ -25,6 +25,7 @@
 #define FRAME_TS_NONE		0xffff	/* no timestamp to reply to */
 #define FRAME_STREAM_FIXED	9	/* STREAM body before its data */
 #define FRAME_STATE_FIXED	21	/* STATE body before its data */
+#define FRAME_ECHO_ACK_LEN	9	/* ECHO_ACK body */
 
 enum frame_type {
 	FRAME_STREAM = 1,
@@ -39,12 +40,17 @@ enum frame_type {
 	FRAME_EXIT_STATUS = 10,
 	FRAME_REPAINT = 11,
 	FRAME_STREAM_FIN = 12,
+	FRAME_ECHO_ACK = 13,
 };
 
 #define FRAME_STREAM_INPUT	0	/* client to server */
 #define FRAME_STREAM_OUTPUT	1	/* server to client */
 #define FRAME_STREAM_ERROR	2	/* server to client: stderr without a PTY */
 #define FRAME_STATE_ZSTD	0x01	/* STATE flag: the diff is zstd */
+#define FRAME_STATE_LINES_DROPPED 0x02	/* STATE flag: scrollback lines dropped */
+#define FRAME_STATE_FLAGS	(FRAME_STATE_ZSTD | FRAME_STATE_LINES_DROPPED)
+#define FRAME_ECHO_OFF		0x01	/* ECHO_ACK flag: the terminal does not echo */
+#define FRAME_ECHO_FLAGS	FRAME_ECHO_OFF
 #define FRAME_EXIT_CODE		0	/* EXIT_STATUS kinds */
 #define FRAME_EXIT_SIGNAL	1
 
@@ -83,6 +89,11 @@ struct frame_state {
 	size_t len;
 };
 
+struct frame_echo_ack {
+	uint64_t offset;	/* stream 0 bytes written to the PTY */
+	uint8_t flags;		/* FRAME_ECHO_OFF */
+};
+
 struct frame_exit {
 	uint8_t kind;		/* FRAME_EXIT_CODE or FRAME_EXIT_SIGNAL */
 	uint32_t value;
@@ -101,6 +112,7 @@ struct frame {
 		struct frame_state state;
 		uint64_t state_ack;
 		struct frame_exit exit;
+		struct frame_echo_ack echo;
 	} u;
 };
 
@@ -108,8 +120,9 @@ struct frame {
  * of FRAME_TS_NONE is sent as FRAME_TS_NONE - 1. */
 int frame_put_header(struct buf *b, uint16_t timestamp, uint16_t reply);
 /* Append f. MP_ERR_INVALID_ARGUMENT if f breaks its type's rules (the
- * same ones the reader enforces, and reserved STATE flags must be 0), MP_ERR_TOO_LARGE if its body exceeds
- * 65535 bytes, MP_ERR_NO_SPACE if it does not fit b's maximum. */
+ * same ones the reader enforces, and the reserved flags of STATE and
+ * ECHO_ACK must be 0), MP_ERR_TOO_LARGE if its body exceeds 65535 bytes,
+ * MP_ERR_NO_SPACE if it does not fit b's maximum. */
 int frame_put(struct buf *b, const struct frame *f);
 /* How many data bytes a STREAM or STATE frame appended to b now could
  * carry (0 if not even one, or for other types). */
@@ -122,7 +135,8 @@ struct frame_reader {
 	unsigned unknown;	/* frames of unknown type skipped */
 };
 
-/* Check a decrypted payload whole and read its timestamps. 0, or
+/* Check a decrypted payload whole and read its timestamps (reserved
+ * flag bits are handed out as they came: receivers ignore them). 0, or
  * MP_ERR_INCOMPLETE (a header or body runs past the end) or
  * MP_ERR_INVALID_FORMAT (a known frame with the wrong body): the record
  * is then dropped. */

@@ -183,4 +183,16 @@ int term_state_check(const struct term_state *s);
 int term_diff(const struct term_state *from, const struct term_state *to,
     struct buf *out);
 
+/*
+ * Escape sequences, appended to out, that put line (line_cols cells, as
+ * the scrollback callback gives it) into the scrollback of a terminal
+ * showing *shown: it is written on the top row, then a line feed on the
+ * bottom row scrolls it off. *shown becomes what the terminal then shows
+ * (the rows moved up, a blank row at the bottom, the cursor on it). The
+ * hidden state stays canonical. MP_ERR_INVALID_ARGUMENT on the alternate
+ * screen (which has no scrollback); on failure nothing changes.
+ */
+int term_push_line(struct term_state *shown, const struct term_cell *line,
+    uint16_t line_cols, struct buf *out);
+
 #endif

@@ -5,8 +5,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "common/buf.h"
+#include "common/err.h"
 #include "common/crypto/random.h"
 #include "common/proto/channel.h"
+#include "common/proto/frame.h"
 #include "common/proto/record.h"
 #include "regress/unittests/chan_fixture.h"
 
@@ -20,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
  * context seals first (so it authenticates and its frames are acted
  * on); otherwise a raw datagram. Bit 1: fuzz the client end instead of
  * the server. Bit 2: the end starts shutting down, with an exit status.
+ * Bit 3: the output streams are best effort. The server has an update
+ * (0 -> 3) and an ECHO_ACK queued; the client a REPAINT and a STATE_ACK.
  * In a chunk's length, bit 15 means "send the previous datagram again"
  * (a replay), bit 14 picks the second source address, bits 11-13 how
  * far the clock moves first (so timers fire); the low 11 bits are the
@@ -29,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 #define MODE_SEAL	0x01
 #define MODE_CLIENT	0x02
 #define MODE_SHUTDOWN	0x04
+#define MODE_BEST_EFFORT 0x08
+#define UPDATE_NEW	3	/* the newest state the server sends */
 #define LEN_REPLAY	0x8000
 #define LEN_OTHER_SRC	0x4000
 #define LEN_MASK	0x07ff
@@ -43,6 +50,8 @@ struct run {
 	uint8_t dgram[REC_DATAGRAM_MAX];
 	size_t dgram_len;
 	uint64_t now, fed;
+	uint64_t read_off[CHAN_NSTREAMS];	/* never goes back */
+	uint64_t echo_off;			/* never goes back */
 	int is_server;
 };
 
@@ -64,8 +73,20 @@ preload(struct run *r, uint8_t mode)
 	int id;
 
 	memset(junk, 'j', sizeof(junk));
+	if (mode & MODE_BEST_EFFORT) {
+		check(chan_set_best_effort(r->c, CHAN_STREAM_OUTPUT) == 0);
+		check(chan_set_best_effort(r->c, CHAN_STREAM_ERROR) == 0);
+	}
 	for (id = 0; id < CHAN_NSTREAMS; id++)
 		(void)chan_write(r->c, id, junk, sizeof(junk));
+	if (r->is_server) {
+		check(chan_send_update(r->c, 0, UPDATE_NEW, 0, junk,
+		    sizeof(junk)) == 0);
+		check(chan_set_echo_ack(r->c, 5, FRAME_ECHO_OFF) == 0);
+	} else {
+		check(chan_request_repaint(r->c) == 0);
+		check(chan_ack_update(r->c, 1) == 0);
+	}
 	if (mode & MODE_SHUTDOWN) {
 		(void)chan_set_exit(r->c, 0, 7);
 		check(chan_shutdown(r->c) == 0);
@@ -78,6 +99,34 @@ total(const struct rec_stats *s)
 {
 	return s->too_short + s->too_long + s->bad_version + s->replayed +
 	    s->bad_mac + s->bad_tag + s->accepted;
+}
+
+/* The update, echo and REPAINT getters, with their invariants. */
+static void
+poke_updates(struct run *r)
+{
+	static struct buf *upd;
+	uint64_t base, next, off;
+	uint8_t flags;
+	int got;
+
+	if (upd == NULL)
+		check((upd = buf_new(BUF_SIZE_MAX)) != NULL);
+	buf_reset(upd);
+	got = chan_get_update(r->c, &base, &next, &flags, upd);
+	if (r->is_server)
+		check(got == MP_ERR_INVALID_ARGUMENT);
+	else
+		check(got == 0 || got == MP_ERR_NO_SPACE || (got == 1 &&
+		    (flags & ~FRAME_STATE_FLAGS) == 0));
+	if (chan_get_echo_ack(r->c, &off, &flags)) {
+		check(!r->is_server && (flags & ~FRAME_ECHO_FLAGS) == 0);
+		check(off >= r->echo_off);
+		r->echo_off = off;
+	}
+	(void)chan_repaint_requested(r->c);
+	check(chan_update_acked(r->c) <= UPDATE_NEW);
+	check(chan_update_pending(r->c) == 0 || r->is_server);
 }
 
 /* Everything the caller of a channel does after input. */
@@ -95,11 +144,14 @@ poke(struct run *r)
 	for (id = 0; id < CHAN_NSTREAMS; id++) {
 		while (chan_read(r->c, id, sink, sizeof(sink)) > 0)
 			;
+		check(chan_read_offset(r->c, id) >= r->read_off[id]);
+		r->read_off[id] = chan_read_offset(r->c, id);
 		(void)chan_read_eof(r->c, id);
 		check(chan_write_room(r->c, id) <= CHAN_BACKLOG_MAX);
 	}
 	(void)chan_get_resize(r->c, &a, &b, &c, &d);
 	(void)chan_get_exit(r->c, &k, &v);
+	poke_updates(r);
 	check(chan_flush(r->c, r->now) == 0);
 	t = chan_timeout_ms(r->c, r->now);
 	check(t >= -1);

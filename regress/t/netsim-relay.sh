@@ -1,7 +1,6 @@
 # netsim-relay.sh: netsim relays UDP both ways in order, and its loss, delay, rebinding and blackout do what docs/netsim.md says.
 . "$(dirname "$0")/../test-exec.sh"
 
-NETSIM="$MP_BUILD_DIR/tools/netsim"
 [ -x "$NETSIM" ] || { fail "$NETSIM is not built"; finish; }
 command -v perl >/dev/null 2>&1 && perl -MIO::Socket::INET -e 1 2>/dev/null || {
 	echo "ok $TEST_NAME # skip no perl with IO::Socket::INET"
@@ -10,17 +9,7 @@ command -v perl >/dev/null 2>&1 && perl -MIO::Socket::INET -e 1 2>/dev/null || {
 
 ECHO_PID=""
 NS_PID=""
-FWD_PID=""
 on_exit 'stop_pid "$NS_PID"; stop_pid "$ECHO_PID"'
-
-# stop_pid PID: TERM, then KILL if it is still there after 5 s.
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait_until 5 sh -c "! kill -0 $1 2>/dev/null" || kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
-}
 
 # The UDP echo server ("echo PORT LOG": logs "from SRCPORT" per datagram)
 # and client ("client PORT COUNT INTERVAL_MS WAIT_S": prints "sent SEQ MS"
@@ -48,42 +37,6 @@ if ($mode eq 'echo') {
 		$s->send($buf, 0, $peer);
 	}
 	exit 0;
-}
-if ($mode eq 'tcpfwd') {
-	my ($lip, $lport, $tip, $tport, $log) = @ARGV;
-	my $l = IO::Socket::INET->new(LocalAddr => $lip, LocalPort => $lport,
-	    Listen => 8, ReuseAddr => 1, Proto => 'tcp') or die "listen: $!";
-	open(my $fh, '>>', $log) or die "$log: $!";
-	$fh->autoflush(1);
-	print $fh "ready\n";
-	$SIG{CHLD} = 'IGNORE';
-	while (my $c = $l->accept) {
-		print $fh "accepted\n";
-		next if fork;
-		my $t = IO::Socket::INET->new(PeerAddr => $tip,
-		    PeerPort => $tport, Proto => 'tcp') or exit 1;
-		pump($c, $t);
-		exit 0;
-	}
-	exit 0;
-}
-# pump A B: bytes both ways until both directions end.
-sub pump {
-	my ($a, $b) = @_;
-	my %peer = ($a => $b, $b => $a);
-	my $sel = IO::Select->new($a, $b);
-	while ($sel->count) {
-		for my $s ($sel->can_read) {
-			my $buf;
-			my $n = sysread($s, $buf, 65536);
-			if (!$n) {
-				$sel->remove($s);
-				shutdown($peer{$s}, 1);
-				next;
-			}
-			syswrite($peer{$s}, $buf) == $n or return;
-		}
-	}
 }
 my ($port, $count, $ival, $wait) = @ARGV;
 my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
@@ -225,37 +178,21 @@ stop_netsim
 # is on 127.0.0.1, the TCP connection's local address. Loss and delay in
 # both directions; the command's output must still arrive whole.
 if [ -x "$MP" ] && [ -x "$MPS" ] && [ -x "$MPS_NET" ] && [ -x "$MP_KEYGEN" ]; then
-	UDP_PORT=$(random_port 40000 41999)
-	if start_mps "udp_port_range = \"$UDP_PORT-$UDP_PORT\""; then
-		perl "$OBJ/udp.pl" tcpfwd 127.0.0.2 "$MPS_PORT" 127.0.0.1 "$MPS_PORT" \
-		    "$OBJ/fwd.log" 2>"$OBJ/fwd.err" &
-		FWD_PID=$!
-		on_exit 'stop_pid "$FWD_PID"'
-		wait_until 5 grep -q ready "$OBJ/fwd.log" 2>/dev/null ||
-		    fail "the TCP forwarder did not start: $(cat "$OBJ/fwd.err")"
-		NS_PORT=$UDP_PORT
-		rm -f "$OBJ/stats"
-		"$NETSIM" --listen "127.0.0.2:$UDP_PORT" --server "127.0.0.1:$UDP_PORT" \
-		    --stats "$OBJ/stats" --delay 20 --jitter 5 --loss 5 --seed 7 \
-		    2>"$OBJ/netsim.err" &
-		NS_PID=$!
-		wait_until 5 grep -q "^netsim: listening" "$OBJ/netsim.err" ||
-		    fail "session: netsim did not start: $(cat "$OBJ/netsim.err")"
+	if netsim_mps && netsim_start --delay 20 --jitter 5 --loss 5 --seed 7; then
 		seq 1 2000 >"$OBJ/in"
 		mp_cmd 127.0.0.2 -- cat <"$OBJ/in" >"$OBJ/sess.out" 2>"$OBJ/sess.err" ||
 		    fail "session: mp exited $? (stderr: $(head -c 500 "$OBJ/sess.err"))"
 		cmp -s "$OBJ/in" "$OBJ/sess.out" ||
 		    fail "session: output differs: $(wc -c <"$OBJ/sess.out") bytes"
-		stop_netsim
-		[ "$(stat up forwarded)" -gt 0 ] && [ "$(stat down forwarded)" -gt 0 ] ||
-		    fail "session: the UDP did not go through netsim: $(tr '\n' ';' <"$OBJ/stats")"
+		netsim_stop
+		[ "$(netsim_count up forwarded)" -gt 0 ] &&
+		    [ "$(netsim_count down forwarded)" -gt 0 ] ||
+		    fail "session: the UDP did not go through netsim: $(tr '\n' ';' <"$NETSIM_STATS")"
 		for d in up down; do
-			[ $(($(stat $d received) + $(stat $d duplicated))) -eq \
-			    $(($(stat $d forwarded) + $(stat $d dropped) + $(stat $d queued))) ] ||
-			    fail "session: $d counts do not add up: $(tr '\n' ';' <"$OBJ/stats")"
+			[ $(($(netsim_count $d received) + $(netsim_count $d duplicated))) -eq \
+			    $(($(netsim_count $d forwarded) + $(netsim_count $d dropped) + $(netsim_count $d queued))) ] ||
+			    fail "session: $d counts do not add up: $(tr '\n' ';' <"$NETSIM_STATS")"
 		done
-		stop_pid "$FWD_PID"
-		FWD_PID=""
 	fi
 else
 	verbose "mp or mps not built: no session through netsim"

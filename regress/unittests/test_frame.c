@@ -15,7 +15,7 @@
 
 static const uint8_t data[] = "terminal bytes";
 
-#define NTYPES	12	/* FRAME_STREAM .. FRAME_STREAM_FIN */
+#define NTYPES	13	/* FRAME_STREAM .. FRAME_ECHO_ACK */
 
 /* One frame of each type, in type order. */
 static void
@@ -44,6 +44,9 @@ sample_frames(struct frame f[NTYPES])
 	f[10].type = FRAME_REPAINT;
 	f[11].type = FRAME_STREAM_FIN;
 	f[11].u.fin = (struct frame_stream_fin){ 2, 0x0102030405060708ull };
+	f[12].type = FRAME_ECHO_ACK;
+	f[12].u.echo = (struct frame_echo_ack){ 0x0a0b0c0d0e0f1011ull,
+	    FRAME_ECHO_OFF };
 }
 
 static void
@@ -93,6 +96,10 @@ assert_same_frame(const struct frame *a, const struct frame *b)
 		assert_int_equal(a->u.exit.kind, b->u.exit.kind);
 		assert_int_equal(a->u.exit.value, b->u.exit.value);
 		break;
+	case FRAME_ECHO_ACK:
+		assert_true(a->u.echo.offset == b->u.echo.offset);
+		assert_int_equal(a->u.echo.flags, b->u.echo.flags);
+		break;
 	default:
 		break;
 	}
@@ -111,10 +118,10 @@ test_round_trip_every_type(void **state)
 	assert_int_equal(frame_put_header(b, 0x1234, FRAME_TS_NONE), 0);
 	for (i = 0; i < NTYPES; i++)
 		assert_int_equal(frame_put(b, &f[i]), 0);
-	/* 4 + 12 headers + bodies 15+9, 9, 17, 12, 21+5, 8, 0, 0, 0, 5, 0,
-	 * 9 */
-	assert_int_equal(buf_len(b), 4 + 36 + 24 + 9 + 17 + 12 + 26 + 8 + 5 +
-	    9);
+	/* 4 + 13 headers + bodies 15+9, 9, 17, 12, 21+5, 8, 0, 0, 0, 5, 0,
+	 * 9, 9 */
+	assert_int_equal(buf_len(b), 4 + 39 + 24 + 9 + 17 + 12 + 26 + 8 + 5 +
+	    9 + 9);
 	assert_int_equal(frame_reader_init(&rd, buf_ptr(b), buf_len(b)), 0);
 	assert_int_equal(rd.timestamp, 0x1234);
 	assert_int_equal(rd.reply, 0xffff);
@@ -181,6 +188,42 @@ test_state_without_data(void **state)
 	buf_free(b);
 }
 
+/* The defined STATE flags go out; reserved bits of STATE and ECHO_ACK
+ * are handed out as they came, for the receiver to ignore. */
+static void
+test_flags(void **state)
+{
+	static const uint8_t p[] = {
+		0, 0, 0, 0,
+		5, 0, 21, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2,
+		0xfe, 0, 0, 0, 1,		/* STATE, flags 0xfe */
+		13, 0, 9, 0, 0, 0, 0, 0, 0, 1, 0, 0xff,	/* ECHO_ACK 256 */
+	};
+	struct frame f = { .type = FRAME_STATE }, g;
+	struct frame_reader rd;
+	struct buf *b = buf_new(64);
+
+	(void)state;
+	f.u.state = (struct frame_state){ 1, 2, FRAME_STATE_ZSTD |
+	    FRAME_STATE_LINES_DROPPED, 0, 1, NULL, 0 };
+	assert_int_equal(frame_put_header(b, 0, 0), 0);
+	assert_int_equal(frame_put(b, &f), 0);
+	assert_int_equal(buf_ptr(b)[4 + 3 + 16], 0x03);
+	assert_int_equal(frame_reader_init(&rd, buf_ptr(b), buf_len(b)), 0);
+	assert_int_equal(frame_next(&rd, &g), 1);
+	assert_same_frame(&f, &g);
+	assert_int_equal(frame_reader_init(&rd, p, sizeof(p)), 0);
+	assert_int_equal(frame_next(&rd, &g), 1);
+	assert_int_equal(g.type, FRAME_STATE);
+	assert_int_equal(g.u.state.flags, 0xfe);
+	assert_int_equal(frame_next(&rd, &g), 1);
+	assert_int_equal(g.type, FRAME_ECHO_ACK);
+	assert_true(g.u.echo.offset == 256);
+	assert_int_equal(g.u.echo.flags, 0xff);
+	assert_int_equal(frame_next(&rd, &g), 0);
+	buf_free(b);
+}
+
 static void
 test_empty_frame_list(void **state)
 {
@@ -220,7 +263,7 @@ static void
 test_wrong_sizes(void **state)
 {
 	static const size_t fixed[] = {
-		0, 9, 9, 17, 12, 21, 8, 0, 0, 0, 5, 0, 9,
+		0, 9, 9, 17, 12, 21, 8, 0, 0, 0, 5, 0, 9, 9,
 	};
 	uint8_t body[64];
 	unsigned t;
@@ -230,7 +273,7 @@ test_wrong_sizes(void **state)
 	body[8] = 1;		/* a NAK's start 1 */
 	body[16] = 2;		/* and end 2 */
 	body[20] = 1;		/* a STATE's count 1 */
-	for (t = FRAME_STREAM; t <= FRAME_STREAM_FIN; t++) {
+	for (t = FRAME_STREAM; t <= FRAME_ECHO_ACK; t++) {
 		if (t != FRAME_STREAM && t != FRAME_STATE) {
 			assert_int_equal(parse_one((uint8_t)t, body, fixed[t]),
 			    0);
@@ -302,12 +345,17 @@ test_writer_refuses_bad_frames(void **state)
 	f.u.state.index = f.u.state.count = 0;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.u.state.count = 1;
-	f.u.state.flags = 0x02;		/* reserved */
+	f.u.state.flags = 0x04;		/* reserved */
+	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
+	f.u.state.flags = 0x80;
+	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
+	f.type = FRAME_ECHO_ACK;
+	f.u.echo.flags = 0x02;		/* reserved */
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.type = FRAME_EXIT_STATUS;
 	f.u.exit.kind = 2;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
-	f.type = (enum frame_type)13;
+	f.type = (enum frame_type)14;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.type = (enum frame_type)0;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
@@ -375,7 +423,7 @@ test_unknown_skipped(void **state)
 	static const uint8_t p[] = {
 		0, 5, 0, 6,
 		0, 0, 0,			/* type 0, empty */
-		13, 0, 3, 'a', 'b', 'c',	/* type 13 */
+		14, 0, 3, 'a', 'b', 'c',	/* type 14 */
 		7, 0, 0,			/* KEEPALIVE */
 		255, 0, 1, 0xee,		/* type 255 */
 		6, 0, 8, 0, 0, 0, 0, 0, 0, 0, 9,	/* STATE_ACK 9 */
@@ -440,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_wire_bytes),
 		cmocka_unit_test(test_fin_wire_bytes),
 		cmocka_unit_test(test_state_without_data),
+		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_empty_frame_list),
 		cmocka_unit_test(test_wrong_sizes),
 		cmocka_unit_test(test_bad_values),

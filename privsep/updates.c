@@ -1,0 +1,441 @@
+/* updates.c: when and what screen updates mps-net sends in each delivery mode (PROTOCOL.md 3.4). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/monmsg.h"
+#include "common/proto/frame.h"
+#include "privsep/updates.h"
+
+#define UPDATE_MAX		(4u * 1024 * 1024)	/* bytes before zstd */
+#define INTERVAL_MIN_MS		20
+#define INTERVAL_MAX_MS		250
+#define RTO_MIN_MS		50
+#define RTO_MAX_MS		2000
+#define RTO_FIRST_MS		1000
+#define ACK_DELAY_MS		20
+#define CHUNKS_WAIT_MS		1	/* poll while chunks go out */
+
+/* A statesync state the client may hold. */
+struct saved {
+	uint64_t num;		/* 0: none */
+	uint64_t version;	/* screen_version() it shows */
+	uint64_t line_end;	/* lines scrolled off before it */
+	struct term_state st;
+};
+
+struct updater {
+	int mode;
+	uint32_t push_ms;
+	uint32_t rate;			/* scrollback lines per second */
+	struct buf *out;
+	int repaint;			/* the client asked for a full screen */
+	uint64_t last_send;		/* an update or a resend went out */
+	uint32_t backoff_ms;		/* resend timeout; 0: one RTO */
+	/* statesync */
+	uint64_t last_num;
+	struct saved acked;		/* newest acknowledged */
+	struct saved sent[UPDATES_UNACKED_MAX];	/* oldest first */
+	size_t nsent;
+	uint64_t lines_sent_end;	/* lines below were sent once */
+	uint64_t lines_floor;		/* lines below were dropped */
+	uint64_t tokens_milli;		/* scrollback rate, in 1/1000 lines */
+	uint64_t tokens_at;
+	int lines_dropped;		/* to flag in the next update */
+	/* datagram and reliable: stream 1 offsets */
+	uint64_t offset_acked, offset_sent;
+};
+
+struct updater *
+updater_new(int mode, uint32_t push_ms, uint32_t scrollback_rate)
+{
+	struct updater *u;
+
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return NULL;
+	if ((u->out = buf_new(UPDATE_MAX)) == NULL) {
+		free(u);
+		return NULL;
+	}
+	u->mode = mode;
+	u->push_ms = push_ms;
+	u->rate = scrollback_rate;
+	u->tokens_milli = (uint64_t)scrollback_rate * 1000;
+	return u;
+}
+
+static void
+saved_clear(struct saved *v)
+{
+	term_state_free(&v->st);
+	memset(v, 0, sizeof(*v));
+}
+
+void
+updater_free(struct updater *u)
+{
+	size_t i;
+
+	if (u == NULL)
+		return;
+	saved_clear(&u->acked);
+	for (i = 0; i < u->nsent; i++)
+		saved_clear(&u->sent[i]);
+	buf_free(u->out);
+	free(u);
+}
+
+void
+updater_restart(struct updater *u)
+{
+	size_t i;
+
+	saved_clear(&u->acked);
+	for (i = 0; i < u->nsent; i++)
+		saved_clear(&u->sent[i]);
+	u->nsent = 0;
+	u->offset_acked = u->offset_sent = 0;
+	u->last_send = 0;
+	u->backoff_ms = 0;
+	u->repaint = 1;
+}
+
+/* ---- timing -------------------------------------------------------------- */
+
+static uint32_t
+clamp(uint32_t v, uint32_t lo, uint32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Half the round trip: a slow link is not flooded, a fast one is quick. */
+static uint32_t
+frame_interval(const struct chan *c)
+{
+	return clamp(chan_get_stats(c)->srtt_ms / 2, INTERVAL_MIN_MS,
+	    INTERVAL_MAX_MS);
+}
+
+/* PROTOCOL.md 3.3's RTO, doubled for each resend without progress. */
+static uint32_t
+resend_timeout(const struct updater *u, const struct chan *c)
+{
+	const struct chan_stats *st = chan_get_stats(c);
+	uint32_t var = 4 * st->rttvar_ms > 1 ? 4 * st->rttvar_ms : 1;
+
+	if (u->backoff_ms != 0)
+		return u->backoff_ms;
+	if (st->srtt_ms == 0)
+		return RTO_FIRST_MS;
+	return clamp(st->srtt_ms + var + ACK_DELAY_MS, RTO_MIN_MS,
+	    RTO_MAX_MS);
+}
+
+static int
+remaining(uint64_t due, uint64_t now)
+{
+	return due > now ? (int)(due - now) : 0;
+}
+
+static void
+sent_now(struct updater *u, uint64_t now, int resend, const struct chan *c)
+{
+	u->backoff_ms = resend ? clamp(2 * resend_timeout(u, c), RTO_MIN_MS,
+	    RTO_MAX_MS) : 0;
+	u->last_send = now;
+}
+
+/* ---- statesync ----------------------------------------------------------- */
+
+/* Take the client's newest acknowledgement: that state becomes the base,
+ * older ones and the lines it holds are forgotten. */
+static void
+take_ack(struct updater *u, const struct chan *c, struct screen *s)
+{
+	uint64_t a = chan_update_acked(c);
+	size_t i, k;
+
+	if (a <= u->acked.num)
+		return;
+	for (i = 0; i < u->nsent && u->sent[i].num != a; i++)
+		;
+	if (i == u->nsent)
+		return;		/* a state given up on; keep the older base */
+	saved_clear(&u->acked);
+	u->acked = u->sent[i];
+	for (k = 0; k < i; k++)
+		saved_clear(&u->sent[k]);
+	u->nsent -= i + 1;
+	memmove(u->sent, u->sent + i + 1, u->nsent * sizeof(u->sent[0]));
+	screen_lines_release(s, u->acked.line_end);
+	u->backoff_ms = 0;
+}
+
+static void
+refill_tokens(struct updater *u, uint64_t now)
+{
+	uint64_t cap = (uint64_t)u->rate * 1000;
+
+	if (now > u->tokens_at)
+		u->tokens_milli += (now - u->tokens_at) * u->rate;
+	if (u->tokens_milli > cap)
+		u->tokens_milli = cap;
+	u->tokens_at = now;
+}
+
+/* The first line the update from the base to a state ending at line_end
+ * carries; new lines beyond the scrollback rate are dropped, the
+ * oldest first. */
+static uint64_t
+first_line(struct updater *u, const struct screen *s, uint64_t line_end,
+    uint64_t now)
+{
+	uint64_t lo = u->acked.line_end, fresh, allowed;
+
+	if (lo < u->lines_floor)
+		lo = u->lines_floor;
+	if (lo < screen_lines_first(s)) {
+		lo = screen_lines_first(s);
+		u->lines_dropped = 1;
+	}
+	refill_tokens(u, now);
+	fresh = line_end - (lo > u->lines_sent_end ? lo : u->lines_sent_end);
+	allowed = u->tokens_milli / 1000;
+	if (fresh > allowed) {
+		u->lines_floor = line_end - allowed;
+		if (lo < u->lines_floor)
+			lo = u->lines_floor;
+		fresh = allowed;
+		u->lines_dropped = 1;
+	}
+	u->tokens_milli -= fresh * 1000;
+	if (u->lines_sent_end < line_end)
+		u->lines_sent_end = line_end;
+	return lo;
+}
+
+/* Into u->out: the size, then the lines [lo, end) pushed through the top
+ * of base (NULL: any screen), then the diff to st. */
+static int
+build_update(struct updater *u, const struct screen *s,
+    const struct term_state *base, uint64_t lo, uint64_t end,
+    const struct term_state *st)
+{
+	struct term_state cur;
+	const struct screen_line *l;
+	int r;
+
+	buf_reset(u->out);
+	if ((r = buf_put_u16(u->out, st->cols)) != 0 ||
+	    (r = buf_put_u16(u->out, st->rows)) != 0)
+		return r;
+	if (lo == end)
+		return term_diff(base, st, u->out);
+	r = base != NULL ? term_state_copy(&cur, base) :
+	    term_state_init(&cur, st->cols, st->rows);
+	if (r == 0 && base == NULL)
+		r = term_diff(NULL, &cur, u->out);
+	for (; r == 0 && lo < end; lo++)
+		if ((l = screen_line(s, lo)) != NULL)
+			r = term_push_line(&cur, l->cells, l->cols, u->out);
+	if (r == 0)
+		r = term_diff(&cur, st, u->out);
+	term_state_free(&cur);
+	return r;
+}
+
+/* The base to diff from: the acknowledged state, unless the client asked
+ * for a full screen, the size changed, or lines must be pushed through
+ * an alternate screen (which has no scrollback: they are dropped). */
+static const struct saved *
+pick_base(struct updater *u, const struct term_state *st, uint64_t *lo,
+    uint64_t end)
+{
+	const struct saved *b = &u->acked;
+
+	if (b->num == 0 || u->repaint || b->st.cols != st->cols ||
+	    b->st.rows != st->rows)
+		return NULL;
+	if (*lo < end && (b->st.modes & TERM_MODE_ALTSCREEN)) {
+		*lo = end;
+		u->lines_dropped = 1;
+	}
+	return b;
+}
+
+static void
+remember(struct updater *u, struct saved *v)
+{
+	if (u->nsent == UPDATES_UNACKED_MAX) {
+		saved_clear(&u->sent[0]);
+		memmove(u->sent, u->sent + 1,
+		    (u->nsent - 1) * sizeof(u->sent[0]));
+		u->nsent--;
+	}
+	u->sent[u->nsent++] = *v;
+}
+
+static void
+send_state(struct updater *u, struct chan *c, struct screen *s,
+    uint64_t now)
+{
+	struct saved v = { 0 };
+	const struct saved *base;
+	uint64_t lo;
+	uint8_t flags;
+	int r;
+
+	if (screen_snapshot(s, &v.st) != 0) {
+		log_error("out of memory for a screen update");
+		return;
+	}
+	v.num = ++u->last_num;
+	v.version = screen_version(s);
+	v.line_end = screen_lines_end(s);
+	lo = first_line(u, s, v.line_end, now);
+	base = pick_base(u, &v.st, &lo, v.line_end);
+	flags = u->lines_dropped ? FRAME_STATE_LINES_DROPPED : 0;
+	if ((r = build_update(u, s, base ? &base->st : NULL, lo, v.line_end,
+	    &v.st)) != 0 || (r = chan_send_update(c, base ? base->num : 0,
+	    v.num, flags, buf_ptr(u->out), buf_len(u->out))) != 0) {
+		log_error("cannot send a screen update: %s", mp_strerror(r));
+		saved_clear(&v);
+		return;
+	}
+	u->lines_dropped = 0;
+	u->repaint = 0;
+	remember(u, &v);
+	sent_now(u, now, 0, c);
+}
+
+static const struct saved *
+newest(const struct updater *u)
+{
+	return u->nsent > 0 ? &u->sent[u->nsent - 1] : &u->acked;
+}
+
+static void
+run_statesync(struct updater *u, struct chan *c, struct screen *s,
+    uint64_t now)
+{
+	take_ack(u, c, s);
+	if (chan_update_pending(c))
+		return;
+	if (screen_version(s) != newest(u)->version || u->repaint) {
+		if (now >= u->last_send + frame_interval(c))
+			send_state(u, c, s, now);
+	} else if (u->nsent > 0 &&
+	    now >= u->last_send + resend_timeout(u, c)) {
+		(void)chan_resend_update(c);
+		sent_now(u, now, 1, c);
+	}
+}
+
+static int
+statesync_timeout(const struct updater *u, const struct chan *c,
+    const struct screen *s, uint64_t now)
+{
+	if (chan_update_pending(c))
+		return CHUNKS_WAIT_MS;
+	if (screen_version(s) != newest(u)->version || u->repaint)
+		return remaining(u->last_send + frame_interval(c), now);
+	if (u->nsent > 0)
+		return remaining(u->last_send + resend_timeout(u, c), now);
+	return -1;
+}
+
+/* ---- datagram and reliable: full screens at a stream offset -------------- */
+
+static void
+send_full(struct updater *u, struct chan *c, const struct screen *s,
+    uint64_t offset, uint64_t now)
+{
+	struct term_state st;
+	int r;
+
+	if (screen_snapshot(s, &st) != 0) {
+		log_error("out of memory for a screen update");
+		return;
+	}
+	if ((r = build_update(u, s, NULL, 0, 0, &st)) != 0 ||
+	    (r = chan_send_update(c, 0, offset, 0, buf_ptr(u->out),
+	    buf_len(u->out))) != 0)
+		log_error("cannot send a screen update: %s", mp_strerror(r));
+	else {
+		u->offset_sent = offset;
+		u->repaint = 0;
+		sent_now(u, now, 0, c);
+	}
+	term_state_free(&st);
+}
+
+/* A full screen is due: the client asked, or (datagram) output came
+ * since the one it acknowledged. */
+static int
+full_due(const struct updater *u, uint64_t offset)
+{
+	if (u->repaint)
+		return 1;
+	return u->mode == MON_MODE_DATAGRAM && offset > u->offset_acked;
+}
+
+static void
+run_full(struct updater *u, struct chan *c, const struct screen *s,
+    uint64_t offset, uint64_t now)
+{
+	uint64_t a = chan_update_acked(c);
+
+	if (a > u->offset_acked && a <= u->offset_sent)
+		u->offset_acked = a;
+	if (chan_update_pending(c) || !full_due(u, offset))
+		return;
+	if (u->repaint)
+		send_full(u, c, s, offset, now);
+	else if (now >= u->last_send + u->push_ms) {
+		if (offset == u->offset_sent) {
+			(void)chan_resend_update(c);
+			sent_now(u, now, 0, c);
+		} else
+			send_full(u, c, s, offset, now);
+	}
+}
+
+void
+updater_run(struct updater *u, struct chan *c, struct screen *s,
+    uint64_t stream_offset, uint64_t now)
+{
+	if (chan_repaint_requested(c))
+		u->repaint = 1;
+	if (u->mode == MON_MODE_STATESYNC)
+		run_statesync(u, c, s, now);
+	else
+		run_full(u, c, s, stream_offset, now);
+}
+
+int
+updater_settled(const struct updater *u, const struct chan *c,
+    const struct screen *s, uint64_t stream_offset)
+{
+	if (chan_update_pending(c))
+		return 0;
+	if (u->mode == MON_MODE_STATESYNC)
+		return u->nsent == 0 && u->acked.version == screen_version(s);
+	if (u->mode == MON_MODE_DATAGRAM)
+		return stream_offset == 0 || u->offset_acked == stream_offset;
+	return 1;
+}
+
+int
+updater_timeout_ms(const struct updater *u, const struct chan *c,
+    const struct screen *s, uint64_t stream_offset, uint64_t now)
+{
+	if (u->mode == MON_MODE_STATESYNC)
+		return statesync_timeout(u, c, s, now);
+	if (chan_update_pending(c))
+		return CHUNKS_WAIT_MS;
+	if (!full_due(u, stream_offset))
+		return -1;
+	return u->repaint ? 0 : remaining(u->last_send + u->push_ms, now);
+}

@@ -17,7 +17,8 @@ static const char usage_text[] =
 "          [-k public_key] [-l user] [-p private_key] [-s port]\n"
 "          [--host-key-checking ask|accept-new|strict]\n"
 "          [--diff-mode reliable|datagram|statesync]\n"
-"          [--predict adaptive|always|never] [--kex-algos list]\n"
+"          [--predict adaptive|always|never] [--nat-warmup]\n"
+"          [--nat-warmup-count n] [--kex-algos list]\n"
 "          [--aead-algos list] [--mac-algos list] [--kdf-algos list]\n"
 "          [user@]host[:port] [--] [command ...]\n"
 "  -c FILE   configuration file (default ~/.config/moshpit/moshpit.toml)\n"
@@ -100,7 +101,10 @@ static const struct setting rows[] = {
 	{ ROW(predict, SETTING_STRING), .names = predict_names,
 	  .def = "adaptive" },
 	{ ROW(diff_mode, SETTING_STRING), .names = diff_names,
-	  .def = "reliable" },
+	  .def = "statesync" },
+	{ ROW(nat_warmup, SETTING_BOOL), .def = "false" },
+	{ ROW(nat_warmup_count, SETTING_UINT), .min = 1, .max = 100,
+	  .def = "3" },
 	{ ROW(max_reconnect_backoff_secs, SETTING_UINT), .min = 1,
 	  .max = 86400, .def = "3600" },
 	{ ROW(send_env, SETTING_STRV), .off2 = offsetof(C, nsend_env),
@@ -119,7 +123,8 @@ static const struct settings mp_settings = {
 /* ---- flags --------------------------------------------------------------- */
 
 enum {
-	OPT_SERVER_PORT = 256, OPT_HKC, OPT_DIFF, OPT_PREDICT,
+	OPT_SERVER_PORT = 256, OPT_HKC, OPT_DIFF, OPT_PREDICT, OPT_NAT_WARMUP,
+	OPT_NAT_WARMUP_COUNT,
 };
 
 static const char short_opts[] = "+:c:e:hi:k:l:p:qs:TtVv";
@@ -129,6 +134,8 @@ static const struct option long_opts[] = {
 	{ "host-key-checking", required_argument, NULL, OPT_HKC },
 	{ "diff-mode", required_argument, NULL, OPT_DIFF },
 	{ "predict", required_argument, NULL, OPT_PREDICT },
+	{ "nat-warmup", no_argument, NULL, OPT_NAT_WARMUP },
+	{ "nat-warmup-count", required_argument, NULL, OPT_NAT_WARMUP_COUNT },
 	SETTINGS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -143,6 +150,8 @@ static const struct settings_flag flags[] = {
 	{ OPT_HKC, "", "host_key_checking", "--host-key-checking" },
 	{ OPT_DIFF, "", "diff_mode", "--diff-mode" },
 	{ OPT_PREDICT, "", "predict", "--predict" },
+	{ OPT_NAT_WARMUP, "", "nat_warmup", "--nat-warmup" },
+	{ OPT_NAT_WARMUP_COUNT, "", "nat_warmup_count", "--nat-warmup-count" },
 	SETTINGS_ALGORITHM_FLAGS,
 	{ 0, NULL, NULL, NULL },
 };
@@ -196,6 +205,9 @@ late_flag(struct mp_config *cfg, int c, const char *arg, struct cmdline *cl,
 		cfg->no_pty = c == 'T';
 		cfg->force_pty = c == 't';
 		return 0;
+	case OPT_NAT_WARMUP:
+		arg = "true";	/* a flag without a value */
+		break;
 	default:
 		break;
 	}

@@ -39,8 +39,10 @@ struct mp_config {
 					 * identity; NULL if not given */
 	char	*known_hosts_path;	/* ~/.mp/known_hosts */
 	enum mp_host_key_checking host_key_checking;
-	char	*diff_mode;		/* "reliable" for now */
-	char	*predict;		/* "adaptive" (kept for later issues) */
+	char	*diff_mode;		/* "statesync" */
+	char	*predict;		/* "adaptive" */
+	int	 nat_warmup;		/* keepalives before the session; false */
+	uint32_t nat_warmup_count;	/* how many; 3 */
 	uint32_t max_reconnect_backoff_secs;	/* 3600 */
 	char	**send_env;		/* NULL-terminated patterns; LANG LC_* TZ */
 	size_t	 nsend_env;

@@ -28,6 +28,8 @@
 #define FINAL_FLUSH_MS		5000	/* writing the last output */
 #define RECONNECT_AFTER_MS	15000	/* silence before a new handshake */
 #define RECONNECT_FIRST_MS	1000	/* then tries back off from this */
+#define NAT_WARMUP_GAP_MS	20	/* between warm-up keepalives */
+#define NAT_WARMUP_WAIT_MS	1000	/* for the server's answer */
 
 /* Output of one stream waiting for its descriptor. */
 struct outq {
@@ -649,6 +651,29 @@ start_display(struct session *s, const char *mode)
 	return 0;
 }
 
+/* --nat-warmup: a few keepalives, then up to a second for the server's
+ * answer, so that a NAT has its binding before the session's traffic. */
+static void
+nat_warmup(struct session *s)
+{
+	struct pollfd pfd = { .fd = s->udp, .events = POLLIN };
+	uint64_t deadline;
+	uint32_t i;
+
+	for (i = 0; i < s->cfg->nat_warmup_count; i++) {
+		chan_poke(s->chan, mp_monotonic_ms());
+		(void)chan_flush(s->chan, mp_monotonic_ms());
+		if (poll(&pfd, 1, NAT_WARMUP_GAP_MS) > 0)
+			(void)chan_receive(s->chan, mp_monotonic_ms());
+	}
+	deadline = mp_monotonic_ms() + NAT_WARMUP_WAIT_MS;
+	while (chan_last_heard_ms(s->chan) == 0 &&
+	    mp_monotonic_ms() < deadline && poll(&pfd, 1, 50) >= 0)
+		(void)chan_receive(s->chan, mp_monotonic_ms());
+	log_verbose("NAT warm-up: %s", chan_last_heard_ms(s->chan) ?
+	    "the server answered" : "no answer yet");
+}
+
 static int
 session_start(struct session *s, const struct mp_conn *conn,
     struct mp_login *login)
@@ -661,6 +686,8 @@ session_start(struct session *s, const struct mp_conn *conn,
 	}
 	if ((r = open_channel(s, conn, login)) != 0)
 		return r;
+	if (s->cfg->nat_warmup)
+		nat_warmup(s);
 	if (install_signals() != 0) {
 		say(LOG_LEVEL_ERROR, "cannot set up signal handling: %s",
 		    strerror(errno));

@@ -45,6 +45,8 @@ monmsg_put_config(struct buf *b, const struct mon_config *c)
 	    (r = buf_put_u16(b, c->ypixel)) != 0 ||
 	    (r = buf_put_u32(b, c->push_ms)) != 0 ||
 	    (r = buf_put_u32(b, c->scrollback_rate)) != 0 ||
+	    (r = buf_put_u32(b, c->warmup_ms)) != 0 ||
+	    (r = buf_put_u32(b, c->timeout_s)) != 0 ||
 	    (r = buf_put_u8(b, c->test_violation)) != 0 ||
 	    (r = buf_put_cstring(b, c->kex)) != 0 ||
 	    (r = buf_put_cstring(b, c->hostkey)) != 0 ||
@@ -77,6 +79,8 @@ monmsg_get_config(struct buf *b, struct mon_config *c)
 	    (r = buf_get_u16(b, &c->ypixel)) != 0 ||
 	    (r = buf_get_u32(b, &c->push_ms)) != 0 ||
 	    (r = buf_get_u32(b, &c->scrollback_rate)) != 0 ||
+	    (r = buf_get_u32(b, &c->warmup_ms)) != 0 ||
+	    (r = buf_get_u32(b, &c->timeout_s)) != 0 ||
 	    (r = buf_get_u8(b, &c->test_violation)) != 0 ||
 	    (r = monmsg_get_text(b, c->kex, sizeof(c->kex))) != 0 ||
 	    (r = monmsg_get_text(b, c->hostkey, sizeof(c->hostkey))) != 0 ||

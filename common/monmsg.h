@@ -77,6 +77,8 @@ struct mon_config {
 	uint16_t cols, rows, xpixel, ypixel;	/* session: the first window size */
 	uint32_t push_ms;	/* session: datagram_push_ms */
 	uint32_t scrollback_rate;	/* session: lines per second, 0 none */
+	uint32_t warmup_ms;	/* session: wait before the first datagram */
+	uint32_t timeout_s;	/* session: end after this silence; 0 never */
 	uint8_t test_violation;	/* regress only: make a forbidden call */
 	/* preauth: algorithm lists ("" = built-in default) */
 	char kex[1024], hostkey[1024], aead[1024], mac[1024], kdf[1024];

@@ -19,6 +19,7 @@
 static const char usage_text[] =
 "usage: mps [-eqTtVv] [-c config_file] [-k public_key] [-p private_key]\n"
 "           [--term-type term] [--pacing-delay-us usec] [--pid-file file]\n"
+"           [--warmup-delay-ms ms]\n"
 "           [--kex-algos list] [--aead-algos list] [--mac-algos list]\n"
 "           [--kdf-algos list]\n"
 "  -c FILE   configuration file (default " MP_SYSCONFDIR "/mps.toml as root,\n"
@@ -127,6 +128,9 @@ static const struct setting rows[] = {
 	{ ROW(datagram_push_ms, SETTING_UINT), .min = 20, .max = 10000,
 	  .def = "150" },
 	{ ROW(scrollback_rate, SETTING_UINT), .max = 100000, .def = "500" },
+	{ ROW(warmup_delay_ms, SETTING_UINT), .max = 10000, .def = "0" },
+	{ ROW(session_timeout, SETTING_UINT), .max = 31536000, .def = "0",
+	  .note = "never" },
 	{ ROW(accept_env, SETTING_STRV), .off2 = offsetof(C, naccept_env),
 	  .max = 64, .def = "LANG,LC_*,TZ",
 	  .check = settings_check_env_pattern },
@@ -167,7 +171,7 @@ static const struct settings mps_settings = {
 /* ---- flags --------------------------------------------------------------- */
 
 enum {
-	OPT_TERM_TYPE = 256, OPT_PACING, OPT_PID_FILE,
+	OPT_TERM_TYPE = 256, OPT_PACING, OPT_PID_FILE, OPT_WARMUP,
 };
 
 static const char short_opts[] = "+:c:ehk:p:qTtVv";
@@ -176,6 +180,7 @@ static const struct option long_opts[] = {
 	{ "term-type", required_argument, NULL, OPT_TERM_TYPE },
 	{ "pacing-delay-us", required_argument, NULL, OPT_PACING },
 	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+	{ "warmup-delay-ms", required_argument, NULL, OPT_WARMUP },
 	SETTINGS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -186,6 +191,7 @@ static const struct settings_flag flags[] = {
 	{ OPT_TERM_TYPE, "mps", "term_type", "--term-type" },
 	{ OPT_PACING, "mps", "pacing_delay_us", "--pacing-delay-us" },
 	{ OPT_PID_FILE, "mps", "pid_file", "--pid-file" },
+	{ OPT_WARMUP, "mps", "warmup_delay_ms", "--warmup-delay-ms" },
 	SETTINGS_ALGORITHM_FLAGS,
 	{ 0, NULL, NULL, NULL },
 };

@@ -31,6 +31,8 @@ struct mps_config {
 	uint32_t pacing_delay_us;	/* 1000 */
 	uint32_t datagram_push_ms;	/* 150: full screens in datagram mode */
 	uint32_t scrollback_rate;	/* 500 lines/s to the client; 0 none */
+	uint32_t warmup_delay_ms;	/* 0: before the first datagram */
+	uint32_t session_timeout;	/* s without the client; 0 never */
 	char	**accept_env;		/* NULL-terminated; default LANG LC_* TZ */
 	size_t	 naccept_env;
 	char	*server_path;		/* PATH for sessions */

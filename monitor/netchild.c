@@ -70,6 +70,8 @@ netchild_config(const struct mon_conn *mc, int phase, struct mon_config *nc)
 	nc->xpixel = mc->req.xpixel;
 	nc->ypixel = mc->req.ypixel;
 	nc->scrollback_rate = cfg->scrollback_rate;
+	nc->warmup_ms = cfg->warmup_delay_ms;
+	nc->timeout_s = cfg->session_timeout;
 	/* The regress suite's way to prove the filter kills (see
 	 * regress/t/server-sandbox-violation.sh). */
 	nc->test_violation = test != NULL && strcmp(test,

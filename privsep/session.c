@@ -26,6 +26,7 @@
 #define CLOSE_WAIT_MS	10000	/* for the client to take the last output */
 #define GONE_AFTER_EXIT_MS 60000 /* silent client once the command ended */
 #define READS_PER_STEP	64	/* a flood of output still lets the loop run */
+#define WAKE_MAX_MS	3600000	/* the longest poll() for a far timer */
 
 /* One source of output: the PTY master, or a stdout/stderr pipe. */
 struct source {
@@ -42,6 +43,10 @@ struct netsess {
 	struct echo echo;
 	uint64_t out_offset;	/* PTY output fed to the screen */
 	uint32_t pacing_us;
+	uint32_t warmup_ms;	/* hold the first datagram this long */
+	uint64_t timeout_ms;	/* end after this silence; 0 never */
+	uint64_t chan_since;	/* when this channel started */
+	uint64_t first_heard;	/* the client's first record on it */
 	struct source src[2];
 	size_t nsrc;
 	int input_fd;		/* PTY master or the command's stdin; -1 closed */
@@ -240,6 +245,8 @@ rekey(struct netsess *s)
 		fatal("cannot set up the resumed session's channel");
 	chan_free(s->chan);
 	s->chan = c;
+	s->chan_since = mp_monotonic_ms();
+	s->first_heard = 0;
 	set_up_channel(s);
 	s->out_offset = 0;
 	memset(&s->echo, 0, sizeof(s->echo));
@@ -323,6 +330,27 @@ last_contact(const struct netsess *s)
 	return heard > s->exit_at ? heard : s->exit_at;
 }
 
+/* The client's last record on this channel, or when the channel began. */
+static uint64_t
+heard_or_start(const struct netsess *s)
+{
+	uint64_t heard = chan_last_heard_ms(s->chan);
+
+	return heard > s->chan_since ? heard : s->chan_since;
+}
+
+/* warmup_delay_ms: nothing is sent until that long after the client's
+ * first record, so that its NAT has set up the binding. */
+static int
+warming_up(struct netsess *s, uint64_t now)
+{
+	if (s->warmup_ms == 0)
+		return 0;
+	if (s->first_heard == 0)
+		s->first_heard = chan_last_heard_ms(s->chan);
+	return s->first_heard == 0 || now < s->first_heard + s->warmup_ms;
+}
+
 static int
 finished(const struct netsess *s, uint64_t now)
 {
@@ -341,6 +369,12 @@ finished(const struct netsess *s, uint64_t now)
 	}
 	if (chan_peer_shutdown(s->chan) && s->closing_since == 0) {
 		log_verbose("client closed the session");
+		return 1;
+	}
+	if (s->timeout_ms != 0 && now - heard_or_start(s) > s->timeout_ms) {
+		log_info("no word from the client for %llu s (session_timeout); "
+		    "ending the session",
+		    (unsigned long long)(s->timeout_ms / 1000));
 		return 1;
 	}
 	return 0;
@@ -373,6 +407,16 @@ static int
 next_timeout(const struct netsess *s, uint64_t now)
 {
 	int t = chan_timeout_ms(s->chan, now);
+	uint64_t end;
+
+	if (s->warmup_ms != 0 && s->first_heard != 0 &&
+	    now < s->first_heard + s->warmup_ms)
+		t = (int)(s->first_heard + s->warmup_ms - now);
+	if (s->timeout_ms != 0) {
+		end = heard_or_start(s) + s->timeout_ms + 1;
+		t = min_timeout(t, end <= now ? 0 : end - now > WAKE_MAX_MS ?
+		    WAKE_MAX_MS : (int)(end - now));
+	}
 
 	if (s->screen == NULL)
 		return t;
@@ -417,7 +461,7 @@ step(struct netsess *s)
 		pump_source(s, &s->src[i]);
 	screen_step(s, now);
 	maybe_close(s, now);
-	if (chan_flush(s->chan, now) == MP_ERR_LIMIT)
+	if (!warming_up(s, now) && chan_flush(s->chan, now) == MP_ERR_LIMIT)
 		fatal("record sequence exhausted; ending the session");
 }
 
@@ -451,6 +495,9 @@ start(struct netsess *s, const struct mon_config *cfg)
 	if (s->chan == NULL)
 		fatal("cannot set up the UDP channel");
 	s->pacing_us = cfg->pacing_us;
+	s->warmup_ms = cfg->warmup_ms;
+	s->timeout_ms = (uint64_t)cfg->timeout_s * 1000;
+	s->chan_since = mp_monotonic_ms();
 	s->no_pty = cfg->no_pty;
 	s->mode = cfg->mode;
 	set_up_channel(s);

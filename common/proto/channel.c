@@ -658,6 +658,12 @@ want_ack(struct chan *c, uint64_t now, int urgent)
 	c->ack_at = min64(c->ack_at, urgent ? now : now + STREAM_ACK_DELAY_MS);
 }
 
+void
+chan_poke(struct chan *c, uint64_t now)
+{
+	want_ack(c, now, 1);
+}
+
 static int
 frame_stream_id(const struct frame *f)
 {

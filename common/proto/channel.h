@@ -130,6 +130,9 @@ int chan_resize(struct chan *c, uint16_t cols, uint16_t rows,
 int chan_set_exit(struct chan *c, uint8_t kind, uint32_t value);
 /* Ask the peer to end the session (SHUTDOWN, resent until SHUTDOWN_ACK). */
 int chan_shutdown(struct chan *c);
+/* Send a record (a KEEPALIVE if nothing else is due) at the next
+ * chan_flush() from now on (NAT warm-up). */
+void chan_poke(struct chan *c, uint64_t now);
 /*
  * Make a stream best effort (both ends, before its first byte; not
  * CHAN_STREAM_INPUT): the sender sends each byte once, never resends

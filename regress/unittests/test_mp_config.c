@@ -92,8 +92,10 @@ test_defaults(void **state)
 	snprintf(want, sizeof(want), "%s/.mp/known_hosts", cfx_home);
 	assert_string_equal(cfg.known_hosts_path, want);
 	assert_int_equal(cfg.host_key_checking, MP_HKC_ASK);
-	assert_string_equal(cfg.diff_mode, "reliable");
+	assert_string_equal(cfg.diff_mode, "statesync");
 	assert_string_equal(cfg.predict, "adaptive");
+	assert_int_equal(cfg.nat_warmup, 0);
+	assert_int_equal(cfg.nat_warmup_count, 3);
 	assert_int_equal(cfg.max_reconnect_backoff_secs, 3600);
 	assert_int_equal(cfg.nsend_env, 3);
 	assert_string_equal(cfg.send_env[0], "LANG");
@@ -285,6 +287,28 @@ test_precedence(void **state)
 	assert_string_equal(cfg.predict, "adaptive");
 	assert_string_equal(cfg.mac, "implicit");
 	mp_config_free(&cfg);
+}
+
+/* --nat-warmup takes no value; its count is bounded. */
+static void
+test_nat_warmup(void **state)
+{
+	const char *on[] = { "--nat-warmup", "--nat-warmup-count", "7", "h",
+	    NULL };
+	const char *env[] = { "MOSHPIT_NAT_WARMUP=false", NULL };
+	const char *bad[] = { "--nat-warmup-count", "0", "h", NULL };
+	struct mp_config cfg;
+
+	(void)state;
+	load_ok(&cfg, on, NULL);
+	assert_int_equal(cfg.nat_warmup, 1);
+	assert_int_equal(cfg.nat_warmup_count, 7);
+	mp_config_free(&cfg);
+	load_ok(&cfg, on, env);
+	assert_int_equal(cfg.nat_warmup, 0);
+	mp_config_free(&cfg);
+	load_fails(bad, NULL, NULL, "--nat-warmup-count: expected an integer "
+	    "from 1 to 100");
 }
 
 static void
@@ -585,6 +609,7 @@ main(void)
 		CFX_TEST(test_file_errors),
 		CFX_TEST(test_port_precedence),
 		CFX_TEST(test_precedence),
+		CFX_TEST(test_nat_warmup),
 		CFX_TEST(test_destinations),
 		CFX_TEST(test_destination_load),
 		CFX_TEST(test_command),

@@ -90,6 +90,10 @@ test_defaults(void **state)
 	assert_string_equal(cfg.public_key_path, want);
 	assert_string_equal(cfg.term_type, "xterm-256color");
 	assert_int_equal(cfg.pacing_delay_us, 1000);
+	assert_int_equal(cfg.datagram_push_ms, 150);
+	assert_int_equal(cfg.scrollback_rate, 500);
+	assert_int_equal(cfg.warmup_delay_ms, 0);
+	assert_int_equal(cfg.session_timeout, 0);
 	assert_int_equal(cfg.naccept_env, 3);
 	assert_string_equal(cfg.accept_env[0], "LANG");
 	assert_string_equal(cfg.accept_env[1], "LC_*");
@@ -314,6 +318,12 @@ test_bad_values(void **state)
 	    "%s:2: [mps] port: expected an integer from 1 to 65535");
 	file_fails("[mps]\nport = \"22\"\n",
 	    "%s:2: [mps] port: expected an integer from 1 to 65535");
+	file_fails("[mps]\ndatagram_push_ms = 10\n",
+	    "%s:2: [mps] datagram_push_ms: expected an integer from 20 to "
+	    "10000");
+	file_fails("[mps]\nwarmup_delay_ms = 10001\n",
+	    "%s:2: [mps] warmup_delay_ms: expected an integer from 0 to "
+	    "10000");
 	file_fails("[mps]\npacing_delay_us = -1\n",
 	    "%s:2: [mps] pacing_delay_us: expected an integer from 0 to "
 	    "1000000");

@@ -22,6 +22,7 @@ struct qline {
 struct client_screen {
 	enum mode mode;
 	struct term *term;
+	uint16_t cols, rows;		/* the emulator's size */
 	int quiet;			/* replaying: scrolled lines are old */
 	uint64_t version;
 	uint64_t state;			/* newest applied: number or offset */
@@ -127,6 +128,8 @@ client_screen_new(const char *mode, uint16_t cols, uint16_t rows)
 		return NULL;
 	s->mode = strcmp(mode, "statesync") == 0 ? MODE_STATESYNC :
 	    strcmp(mode, "datagram") == 0 ? MODE_DATAGRAM : MODE_RELIABLE;
+	s->cols = cols;
+	s->rows = rows;
 	if ((s->term = term_new(cols, rows, &cb, s)) == NULL ||
 	    (s->pending = buf_new(BUF_SIZE_MAX)) == NULL ||
 	    term_snapshot(s->term, &s->cur) != 0) {
@@ -161,12 +164,10 @@ feed(struct client_screen *s, const uint8_t *p, size_t len)
 	s->version++;
 }
 
-/* Check the update's size and give the emulator that size (a full
- * screen may change it; a diff may not). The bytes after the header in
- * *p, *len. */
+/* Give the emulator the update's size (only a full screen may change
+ * it: callers check); the bytes after the header in *p, *len. */
 static int
-take_header(struct client_screen *s, int full, const uint8_t **p,
-    size_t *len)
+take_header(struct client_screen *s, const uint8_t **p, size_t *len)
 {
 	uint16_t cols, rows;
 
@@ -176,11 +177,13 @@ take_header(struct client_screen *s, int full, const uint8_t **p,
 	rows = (uint16_t)((*p)[2] << 8 | (*p)[3]);
 	*p += UPDATE_HEADER;
 	*len -= UPDATE_HEADER;
-	if (cols == s->cur.cols && rows == s->cur.rows)
+	if (cols == s->cols && rows == s->rows)
 		return 0;
-	if (!full)
+	if (term_resize(s->term, cols, rows) != 0)
 		return -1;
-	return term_resize(s->term, cols, rows) == 0 ? 0 : -1;
+	s->cols = cols;
+	s->rows = rows;
+	return 0;
 }
 
 static int
@@ -197,8 +200,8 @@ snapshot_newest(struct client_screen *s)
 
 /* ---- statesync ----------------------------------------------------------- */
 
-static struct held *
-find_held(struct client_screen *s, uint64_t num)
+static const struct held *
+find_held(const struct client_screen *s, uint64_t num)
 {
 	size_t i;
 
@@ -208,14 +211,16 @@ find_held(struct client_screen *s, uint64_t num)
 	return NULL;
 }
 
-/* Bring the emulator back to an older state it showed. */
+/* Bring the emulator from the state it shows, from, back to an older
+ * one, to; the lines it scrolls are not new. */
 static int
-rewind_to(struct client_screen *s, const struct held *h)
+rewind_to(struct client_screen *s, const struct term_state *from,
+    const struct term_state *to)
 {
 	struct buf *b = buf_new(BUF_SIZE_MAX);
 	int r = -1;
 
-	if (b != NULL && term_diff(&s->cur, &h->st, b) == 0) {
+	if (b != NULL && term_diff(from, to, b) == 0) {
 		s->quiet = 1;
 		feed(s, buf_ptr(b), buf_len(b));
 		s->quiet = 0;
@@ -225,6 +230,7 @@ rewind_to(struct client_screen *s, const struct held *h)
 	return r;
 }
 
+/* The newest state joins the held ones (the oldest goes if full). */
 static void
 hold_current(struct client_screen *s)
 {
@@ -242,24 +248,47 @@ hold_current(struct client_screen *s)
 	memset(&s->cur, 0, sizeof(s->cur));
 }
 
+/* The update's size must be its base's, unless it is a full screen. */
+static int
+size_fits(const struct client_screen *s, uint64_t base, const uint8_t *p,
+    size_t len)
+{
+	const struct term_state *b = &s->cur;
+	const struct held *h;
+
+	if (len < UPDATE_HEADER)
+		return 0;
+	if (base == 0)
+		return 1;
+	if (base != s->state) {
+		if ((h = find_held(s, base)) == NULL)
+			return 0;
+		b = &h->st;
+	}
+	return b->cols == (uint16_t)(p[0] << 8 | p[1]) &&
+	    b->rows == (uint16_t)(p[2] << 8 | p[3]);
+}
+
 static enum screen_applied
 statesync_update(struct client_screen *s, uint64_t base, uint64_t num,
     const uint8_t *p, size_t len)
 {
-	const struct held *h = NULL;
+	const struct held *h;
+	int rewind = base != 0 && base != s->state;
 
 	if (num <= s->state)
 		return SCREEN_OLD;
-	if (base != 0 && base != s->state && (h = find_held(s, base)) == NULL)
+	if (rewind && find_held(s, base) == NULL)
 		return SCREEN_NO_BASE;
-	if (h != NULL && rewind_to(s, h) != 0)
-		return SCREEN_NO_BASE;
-	if (h != NULL && snapshot_newest(s) != 0)
+	if (!size_fits(s, base, p, len))
 		return SCREEN_BAD;
-	if (take_header(s, base == 0, &p, &len) != 0)
+	hold_current(s);
+	if (rewind && ((h = find_held(s, base)) == NULL ||
+	    rewind_to(s, &s->held[s->nheld - 1].st, &h->st) != 0))
+		return SCREEN_NO_BASE;
+	if (take_header(s, &p, &len) != 0)
 		return SCREEN_BAD;
 	feed(s, p, len);
-	hold_current(s);
 	if (snapshot_newest(s) != 0)
 		return SCREEN_BAD;
 	s->state = num;
@@ -272,7 +301,7 @@ static enum screen_applied
 apply_full(struct client_screen *s, const uint8_t *p, size_t len,
     uint64_t offset)
 {
-	if (take_header(s, 1, &p, &len) != 0)
+	if (take_header(s, &p, &len) != 0)
 		return SCREEN_BAD;
 	feed(s, p, len);
 	if (snapshot_newest(s) != 0)
@@ -386,6 +415,8 @@ client_screen_resize(struct client_screen *s, uint16_t cols, uint16_t rows)
 		return 0;	/* the server's next state has the size */
 	if (term_resize(s->term, cols, rows) != 0)
 		return -1;
+	s->cols = cols;
+	s->rows = rows;
 	s->version++;
 	return snapshot_newest(s);
 }

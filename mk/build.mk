@@ -154,7 +154,7 @@ $(B)/tools/%: $(B)/obj/regress/tools/%.o $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/fuzz/%: $(B)/obj/regress/fuzz/%.o $(LIBSUPPORT) $(LIBCOMMON)
+$(B)/fuzz/%: $(B)/obj/regress/fuzz/%.o $(LIBSUPPORT) $(LIBCLIENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 

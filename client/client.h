@@ -186,6 +186,9 @@ void escape_key_name(int key, char *buf, size_t size);
 
 /* ---- saved.c ---- */
 
+#define SAVED_MAGIC	"moshpit-session-v1"	/* first line of the file */
+#define SAVED_FILE_MAX	1024			/* bytes */
+
 /* What resumes a session: its identifier and current resume secret. */
 struct saved_session {
 	uint8_t id[HS_H_MAX];
@@ -202,6 +205,9 @@ int saved_store(const char *path, const struct hs_keys *k);
 /* 0; MP_ERR_NOT_FOUND; MP_ERR_KEY_PERMISSIONS if others may read it or
  * it is not the user's; MP_ERR_INVALID_FORMAT. */
 int saved_load(const char *path, struct saved_session *s);
+/* The text of a saved file into s: 0 or MP_ERR_INVALID_FORMAT (s then
+ * partly filled: saved_load() zeroes it). */
+int saved_parse(const char *text, struct saved_session *s);
 void saved_remove(const char *path);
 
 /* ---- reconnect.c ---- */

@@ -13,21 +13,61 @@
 #include "common/secmem.h"
 #include "common/settings.h"
 
-#define SAVED_MAGIC	"moshpit-session-v1"
-#define SAVED_FILE_MAX	1024
 #define PATH_MAX_SAVED	4096
+#define SAVED_NAME_MAX	255	/* a file name's limit */
 
-/* Letters, digits, '.', '-' and '_' of s, others as '_'. */
-static void
-append_safe(char *out, size_t size, const char *s)
+/* s appended to out (size bytes): letters, digits, '.' and '-' as they
+ * are, any other byte as %XX, so that different names never meet. 0, or
+ * MP_ERR_TOO_LARGE if it does not fit. */
+static int
+append_escaped(char *out, size_t size, const char *s)
 {
 	size_t o = strlen(out);
 
-	for (; *s != '\0' && o + 1 < size; s++, o++)
-		out[o] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ?
-		    *s : '_';
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '-') {
+			if (o + 2 > size)
+				return MP_ERR_TOO_LARGE;
+			out[o++] = *s;
+		} else {
+			if (o + 4 > size)
+				return MP_ERR_TOO_LARGE;
+			snprintf(out + o, 4, "%%%02X", (unsigned char)*s);
+			o += 3;
+		}
+	}
 	out[o] = '\0';
+	return 0;
+}
+
+/* s appended to out as it is; 0 or MP_ERR_TOO_LARGE. */
+static int
+append_raw(char *out, size_t size, const char *s)
+{
+	if (strlen(out) + strlen(s) + 1 > size)
+		return MP_ERR_TOO_LARGE;
+	strcat(out, s);
+	return 0;
+}
+
+/* The file's name: USER@HOST_PORT_TTY, user, host and tty escaped. */
+static int
+saved_name(const struct mp_config *cfg, const char *tty, char *name,
+    size_t size)
+{
+	char port[16];
+
+	snprintf(port, sizeof(port), "_%u_", (unsigned int)cfg->port);
+	if (strncmp(tty, "/dev/", 5) == 0)
+		tty += 5;
+	name[0] = '\0';
+	if (append_escaped(name, size, cfg->user) != 0 ||
+	    append_raw(name, size, "@") != 0 ||
+	    append_escaped(name, size, cfg->host) != 0 ||
+	    append_raw(name, size, port) != 0)
+		return MP_ERR_TOO_LARGE;
+	return append_escaped(name, size, tty);
 }
 
 int
@@ -35,20 +75,13 @@ saved_path(const struct mp_config *cfg, const char *tty, char *out,
     size_t size)
 {
 	const char *home = settings_home();
-	char name[256] = "";
-	int n;
+	char name[SAVED_NAME_MAX + 1];
+	int n, r;
 
 	if (home == NULL || tty == NULL)
 		return MP_ERR_NOT_FOUND;
-	append_safe(name, sizeof(name), cfg->user);
-	append_safe(name, sizeof(name), "@");
-	append_safe(name, sizeof(name), cfg->host);
-	n = snprintf(name + strlen(name), sizeof(name) - strlen(name),
-	    "_%u_", (unsigned int)cfg->port);
-	if (n < 0)
-		return MP_ERR_INTERNAL;
-	append_safe(name, sizeof(name), tty + (strncmp(tty, "/dev/", 5) == 0 ?
-	    5 : 0));
+	if ((r = saved_name(cfg, tty, name, sizeof(name))) != 0)
+		return r;
 	n = snprintf(out, size, "%s/.mp/sessions/%s", home, name);
 	return n > 0 && (size_t)n < size ? 0 : MP_ERR_TOO_LARGE;
 }
@@ -151,8 +184,8 @@ get_hex(const char **p, const char *key, uint8_t *out, size_t max,
 	return 0;
 }
 
-static int
-parse(const char *text, struct saved_session *s)
+int
+saved_parse(const char *text, struct saved_session *s)
 {
 	const char *p = text;
 	size_t n;
@@ -173,7 +206,7 @@ parse(const char *text, struct saved_session *s)
 int
 saved_load(const char *path, struct saved_session *s)
 {
-	char text[SAVED_FILE_MAX + 1];
+	char text[SAVED_FILE_MAX + 2];
 	struct stat st;
 	ssize_t n;
 	int fd, r;
@@ -186,12 +219,14 @@ saved_load(const char *path, struct saved_session *s)
 		close(fd);
 		return MP_ERR_KEY_PERMISSIONS;
 	}
-	n = read(fd, text, SAVED_FILE_MAX);
+	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
 	if (n < 0)
 		return MP_ERR_SYSTEM;
+	if ((size_t)n > SAVED_FILE_MAX || memchr(text, '\0', (size_t)n) != NULL)
+		return MP_ERR_INVALID_FORMAT;
 	text[n] = '\0';
-	r = parse(text, s);
+	r = saved_parse(text, s);
 	mp_zero(text, sizeof(text));
 	if (r != 0)
 		mp_zero(s, sizeof(*s));

@@ -34,9 +34,12 @@ struct client_screen {
 	int have_pending;
 	uint64_t pending_at;
 	struct buf *pending;
-	/* datagram: output read lately, [hist_start, hist_end) */
+	/* datagram: output read lately, [hist_start, hist_end), and whether
+	 * the screen has every byte up to hist_end (no gap since the last
+	 * full screen) */
 	uint8_t hist[SCREEN_HISTORY];
 	uint64_t hist_start, hist_end;
+	int in_sync;
 	/* scrolled lines */
 	struct qline q[SCREEN_QUEUE_LINES];
 	size_t qhead, qlen;
@@ -128,6 +131,7 @@ client_screen_new(const char *mode, uint16_t cols, uint16_t rows)
 		return NULL;
 	s->mode = strcmp(mode, "statesync") == 0 ? MODE_STATESYNC :
 	    strcmp(mode, "datagram") == 0 ? MODE_DATAGRAM : MODE_RELIABLE;
+	s->in_sync = 1;		/* both ends start blank at offset 0 */
 	s->cols = cols;
 	s->rows = rows;
 	if ((s->term = term_new(cols, rows, &cb, s)) == NULL ||
@@ -307,6 +311,7 @@ apply_full(struct client_screen *s, const uint8_t *p, size_t len,
 	if (snapshot_newest(s) != 0)
 		return SCREEN_BAD;
 	s->state = offset;
+	s->in_sync = 1;
 	return SCREEN_APPLIED;
 }
 
@@ -332,6 +337,21 @@ replay_from(struct client_screen *s, const uint8_t *p, size_t len,
 	return snapshot_newest(s) == 0 ? SCREEN_APPLIED : SCREEN_BAD;
 }
 
+/* Datagram: a full screen taken further on than what was read; the
+ * output before it may never come (it is best effort): show it now, and
+ * drop late bytes below its offset. */
+static enum screen_applied
+jump_to(struct client_screen *s, const uint8_t *p, size_t len,
+    uint64_t offset)
+{
+	enum screen_applied r;
+
+	if ((r = apply_full(s, p, len, offset)) != SCREEN_APPLIED)
+		return r;
+	s->hist_start = s->hist_end = offset;
+	return SCREEN_APPLIED;
+}
+
 static enum screen_applied
 stream_update(struct client_screen *s, uint64_t base, uint64_t offset,
     const uint8_t *p, size_t len, uint64_t read_offset)
@@ -342,6 +362,8 @@ stream_update(struct client_screen *s, uint64_t base, uint64_t offset,
 		return replay_from(s, p, len, offset, read_offset);
 	if (offset == read_offset)
 		return apply_full(s, p, len, offset);
+	if (s->mode == MODE_DATAGRAM)
+		return jump_to(s, p, len, offset);
 	buf_reset(s->pending);
 	if (buf_put(s->pending, p, len) != 0)
 		return SCREEN_BAD;
@@ -365,8 +387,10 @@ remember_output(struct client_screen *s, uint64_t offset, const uint8_t *p,
 {
 	size_t i;
 
-	if (offset != s->hist_end)
+	if (offset != s->hist_end) {
 		s->hist_start = s->hist_end = offset;	/* a gap */
+		s->in_sync = 0;
+	}
 	for (i = 0; i < len; i++)
 		s->hist[(offset + i) % SCREEN_HISTORY] = p[i];
 	s->hist_end = offset + len;
@@ -390,6 +414,16 @@ client_screen_output(struct client_screen *s, uint64_t offset,
 {
 	size_t skip;
 
+	if (s->mode == MODE_DATAGRAM && offset < s->state) {
+		/* Late bytes a full screen already covers. */
+		skip = s->state - offset < len ? (size_t)(s->state - offset) :
+		    len;
+		p += skip;
+		len -= skip;
+		offset += skip;
+		if (len == 0)
+			return;
+	}
 	remember_output(s, offset, p, len);
 	if (s->have_pending && offset >= s->pending_at)
 		apply_pending(s);
@@ -424,6 +458,8 @@ client_screen_resize(struct client_screen *s, uint16_t cols, uint16_t rows)
 uint64_t
 client_screen_state(const struct client_screen *s)
 {
+	if (s->mode == MODE_DATAGRAM && s->in_sync && s->hist_end > s->state)
+		return s->hist_end;
 	return s->state;
 }
 

@@ -41,7 +41,9 @@ void client_screen_output(struct client_screen *s, uint64_t offset,
 int client_screen_resize(struct client_screen *s, uint16_t cols,
     uint16_t rows);
 
-/* The newest state applied (its number in statesync, its offset else). */
+/* What to acknowledge: the newest state applied (its number in
+ * statesync, its offset in reliable), or in datagram the offset up to
+ * which the screen has every byte of output (PROTOCOL.md 3.4). */
 uint64_t client_screen_state(const struct client_screen *s);
 /* Counts changes: equal values mean an unchanged screen. */
 uint64_t client_screen_version(const struct client_screen *s);

@@ -199,6 +199,7 @@ apply_size(struct netsess *s, uint16_t cols, uint16_t rows, uint16_t xp,
 		return;		/* no PTY, or it is closed */
 	if (screen_resize(s->screen, cols, rows, xp, yp) != 0)
 		log_error("cannot resize the screen to %ux%u", cols, rows);
+	updater_resized(s->updates);
 	memset(&ws, 0, sizeof(ws));
 	ws.ws_col = cols;
 	ws.ws_row = rows;

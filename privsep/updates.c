@@ -17,6 +17,7 @@
 #define RTO_FIRST_MS		1000
 #define ACK_DELAY_MS		20
 #define CHUNKS_WAIT_MS		1	/* poll while chunks go out */
+#define NEVER			UINT64_MAX
 
 /* A statesync state the client may hold. */
 struct saved {
@@ -46,6 +47,7 @@ struct updater {
 	int lines_dropped;		/* to flag in the next update */
 	/* datagram and reliable: stream 1 offsets */
 	uint64_t offset_acked, offset_sent;
+	uint64_t behind_since;		/* output went unacknowledged at */
 };
 
 struct updater *
@@ -97,6 +99,7 @@ updater_restart(struct updater *u)
 		saved_clear(&u->sent[i]);
 	u->nsent = 0;
 	u->offset_acked = u->offset_sent = 0;
+	u->behind_since = 0;
 	u->last_send = 0;
 	u->backoff_ms = 0;
 	u->repaint = 1;
@@ -371,35 +374,61 @@ send_full(struct updater *u, struct chan *c, const struct screen *s,
 	term_state_free(&st);
 }
 
-/* A full screen is due: the client asked, or (datagram) output came
- * since the one it acknowledged. */
-static int
-full_due(const struct updater *u, uint64_t offset)
+/* Datagram: the client acknowledges the stream offset up to which it
+ * has every byte; output not acknowledged for a push interval was lost
+ * somewhere, and a full screen corrects it. */
+static void
+track_datagram(struct updater *u, const struct chan *c, uint64_t offset,
+    uint64_t now)
 {
+	uint64_t a = chan_update_acked(c);
+
+	if (a > u->offset_acked && a <= offset)
+		u->offset_acked = a;
+	if (offset <= u->offset_acked)
+		u->behind_since = 0;
+	else if (u->behind_since == 0)
+		u->behind_since = now;
+}
+
+/* When a full screen is due: now if the client asked for one or the
+ * window changed (the client's emulator was resized at another point of
+ * the stream), else (datagram) a push interval after output went
+ * unacknowledged, and at most once per interval. NEVER if none. */
+static uint64_t
+full_due_at(const struct updater *u)
+{
+	uint64_t due;
+
 	if (u->repaint)
-		return 1;
-	return u->mode == MON_MODE_DATAGRAM && offset > u->offset_acked;
+		return 0;
+	if (u->mode != MON_MODE_DATAGRAM || u->behind_since == 0)
+		return NEVER;
+	due = u->behind_since + u->push_ms;
+	return due > u->last_send + u->push_ms ? due :
+	    u->last_send + u->push_ms;
 }
 
 static void
 run_full(struct updater *u, struct chan *c, const struct screen *s,
     uint64_t offset, uint64_t now)
 {
-	uint64_t a = chan_update_acked(c);
-
-	if (a > u->offset_acked && a <= u->offset_sent)
-		u->offset_acked = a;
-	if (chan_update_pending(c) || !full_due(u, offset))
+	if (u->mode == MON_MODE_DATAGRAM)
+		track_datagram(u, c, offset, now);
+	if (chan_update_pending(c) || full_due_at(u) > now)
 		return;
-	if (u->repaint)
+	if (!u->repaint && offset == u->offset_sent) {
+		(void)chan_resend_update(c);
+		sent_now(u, now, 0, c);
+	} else
 		send_full(u, c, s, offset, now);
-	else if (now >= u->last_send + u->push_ms) {
-		if (offset == u->offset_sent) {
-			(void)chan_resend_update(c);
-			sent_now(u, now, 0, c);
-		} else
-			send_full(u, c, s, offset, now);
-	}
+}
+
+void
+updater_resized(struct updater *u)
+{
+	if (u->mode != MON_MODE_STATESYNC)
+		u->repaint = 1;
 }
 
 void
@@ -433,9 +462,8 @@ updater_timeout_ms(const struct updater *u, const struct chan *c,
 {
 	if (u->mode == MON_MODE_STATESYNC)
 		return statesync_timeout(u, c, s, now);
+	(void)stream_offset;
 	if (chan_update_pending(c))
 		return CHUNKS_WAIT_MS;
-	if (!full_due(u, stream_offset))
-		return -1;
-	return u->repaint ? 0 : remaining(u->last_send + u->push_ms, now);
+	return full_due_at(u) == NEVER ? -1 : remaining(full_due_at(u), now);
 }

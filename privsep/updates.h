@@ -20,6 +20,9 @@ void updater_free(struct updater *u);
  * goes first. State numbers keep growing. */
 void updater_restart(struct updater *u);
 
+/* The window changed: in reliable and datagram, a full screen follows
+ * (the client resized its emulator at another point of the stream). */
+void updater_resized(struct updater *u);
 /*
  * Send what is due at now: for statesync the update to the current
  * screen or a resend; for datagram a full screen every push interval;

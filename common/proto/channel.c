@@ -878,11 +878,18 @@ on_state(struct chan *c, const struct frame_state *s, uint64_t now)
 		want_ack(c, now, 0);
 }
 
-/* Server: acknowledgements only move forward, within what was sent. */
+/* Server: acknowledgements only move forward, within what was sent: an
+ * update, or (datagram mode) output sent on the best-effort stream,
+ * whose offset the client acknowledges when it has all of it. */
 static void
 on_state_ack(struct chan *c, uint64_t state)
 {
-	if (!c->update_out || state > c->update_newest ||
+	uint64_t ceiling = c->update_out ? c->update_newest : 0;
+
+	if (c->best_effort[CHAN_STREAM_OUTPUT] &&
+	    c->tx[CHAN_STREAM_OUTPUT].next > ceiling)
+		ceiling = c->tx[CHAN_STREAM_OUTPUT].next;
+	if (state > ceiling ||
 	    (c->update_acked_any && state < c->update_acked))
 		return;
 	c->update_acked = state;

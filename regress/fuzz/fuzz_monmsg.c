@@ -1,4 +1,4 @@
-/* fuzz_monmsg.c: libFuzzer harness for the monitor's decoders of what a (possibly compromised) net child sends and of the monitor's own messages: first byte picks the decoder, the rest is the payload; an accepted message must encode back to the same bytes. */
+/* fuzz_monmsg.c: libFuzzer harness for the monitor's decoders of what a (possibly compromised) net child sends and of the monitor's own messages: first byte picks the decoder (and a text's buffer size), the rest is the payload; an accepted message must encode back to the same bytes, a refused one leaves no key behind. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +11,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
+/* The first byte modulo DECODERS picks one; for a text, the rest of it
+ * gives the buffer size, at most TEXT_SIZE_MAX. */
+#define DECODERS	7
+#define TEXT_SIZE_MAX	(1 + 255 / DECODERS)
+
+static int
+size_ok(uint16_t n)
+{
+	return n >= 1 && n <= 4096;
+}
+
 /* The re-encoding of an accepted message equals the input. */
 static void
 same(const struct buf *out, const uint8_t *p, size_t len)
@@ -19,29 +30,94 @@ same(const struct buf *out, const uint8_t *p, size_t len)
 		__builtin_trap();
 }
 
+/* k holds nothing: erased after a refusal. */
+static void
+erased(const struct hs_keys *k)
+{
+	static const struct hs_keys zero;
+
+	if (memcmp(k, &zero, sizeof(*k)) != 0)
+		__builtin_trap();
+}
+
+/* An accepted configuration keeps the session rules. */
+static void
+config(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
+{
+	static struct mon_config cfg;
+
+	if (monmsg_get_config(in, &cfg) != 0)
+		return;
+	if (cfg.mode > MON_MODE_STATESYNC ||
+	    (cfg.no_pty && cfg.mode != MON_MODE_RELIABLE) ||
+	    (cfg.phase == MON_PHASE_SESSION && !cfg.no_pty &&
+	    (!size_ok(cfg.cols) || !size_ok(cfg.rows))))
+		__builtin_trap();
+	if (monmsg_put_config(out, &cfg) == 0)
+		same(out, p, len);
+}
+
+static void
+keys(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
+{
+	static struct hs_keys k;
+
+	if (monmsg_get_keys(in, &k) != 0)
+		erased(&k);
+	else if (monmsg_put_keys(out, &k) == 0)
+		same(out, p, len);
+	hs_keys_clear(&k);
+}
+
+/* MON_REKEY: the keys and a window of 1 to 4096 columns and rows. */
+static void
+rekey(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
+{
+	static struct hs_keys k;
+	uint16_t size[4];
+
+	if (monmsg_get_rekey(in, &k, size) != 0) {
+		erased(&k);
+		return;
+	}
+	if (!size_ok(size[0]) || !size_ok(size[1]))
+		__builtin_trap();
+	if (monmsg_put_rekey(out, &k, size) == 0)
+		same(out, p, len);
+	hs_keys_clear(&k);
+}
+
+/* A text read into size bytes fits with its NUL, holds no other NUL,
+ * and encodes back to the bytes read. */
+static void
+text(size_t size, const uint8_t *p, size_t len, struct buf *in,
+    struct buf *out)
+{
+	char t[TEXT_SIZE_MAX];
+
+	if (monmsg_get_text(in, t, size) != 0)
+		return;
+	if (strlen(t) >= size || buf_put_cstring(out, t) != 0)
+		__builtin_trap();
+	same(out, p, len - buf_len(in));
+}
+
 static void
 one(uint8_t which, const uint8_t *p, size_t len, struct buf *in,
     struct buf *out)
 {
-	static struct mon_config cfg;
-	static struct hs_keys keys;
 	static struct hs_reply rep;
 	struct hs_request req;
 	uint8_t proof[64];
 	size_t proof_len;
 	int result;
 
-	switch (which % 5) {
+	switch (which % DECODERS) {
 	case 0:
-		if (monmsg_get_config(in, &cfg) == 0 &&
-		    monmsg_put_config(out, &cfg) == 0)
-			same(out, p, len);
+		config(p, len, in, out);
 		break;
 	case 1:
-		if (monmsg_get_keys(in, &keys) == 0 &&
-		    monmsg_put_keys(out, &keys) == 0)
-			same(out, p, len);
-		hs_keys_clear(&keys);
+		keys(p, len, in, out);
 		break;
 	case 2:
 		if (monmsg_get_reply(in, &rep) == 0 &&
@@ -52,12 +128,18 @@ one(uint8_t which, const uint8_t *p, size_t len, struct buf *in,
 		if (monmsg_get_result(in, &result) == 0 && result > 0)
 			__builtin_trap();
 		break;
-	default:
+	case 4:
 		/* MON_REQUEST: a SESSION_NEW or SESSION_LIST body. */
 		/* Its strings are the caller's to free, accepted or not. */
 		(void)hs_msg_get_request(in, HS_MSG_SESSION_NEW, &req, proof,
 		    &proof_len);
 		hs_request_clear(&req);
+		break;
+	case 5:
+		rekey(p, len, in, out);
+		break;
+	default:
+		text(1 + which / DECODERS, p, len, in, out);
 		break;
 	}
 }

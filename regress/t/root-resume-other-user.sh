@@ -20,7 +20,7 @@ saved=$(find "$HOME/.mp/sessions" -type f)
 # In another terminal, the test user presents root's identifier and
 # secret (copied under the name mp looks for there).
 log_mark
-tm new-window -t mp -n thief "cd '$OBJ' && f=\"$HOME/.mp/sessions/${TEST_USER}_127.0.0.1_${MPS_PORT}_\$(tty | sed 's,^/dev/,,; s,[^A-Za-z0-9.-],_,g')\" && cp '$saved' \"\$f\" && chmod 600 \"\$f\" && '$MP' -s '$MPS_PORT' -l '$TEST_USER' --host-key-checking accept-new 127.0.0.1 2>thief.err; echo MP-EXIT=\$?; sleep 60"
+tm new-window -t mp -n thief "cd '$OBJ' && f=\"$HOME/.mp/sessions/${TEST_USER}@127.0.0.1_${MPS_PORT}_\$(tty | sed 's,^/dev/,,; s,/,%2F,g')\" && cp '$saved' \"\$f\" && chmod 600 \"\$f\" && '$MP' -s '$MPS_PORT' -l '$TEST_USER' --host-key-checking accept-new 127.0.0.1 2>thief.err; echo MP-EXIT=\$?; sleep 60"
 wait_log "refused to resume the session of root for $TEST_USER from 127.0.0.1" 20 || finish
 log_has "the session belongs to another user" || fail "the refusal does not say why"
 wait_log "session opened for $TEST_USER" 20 || finish

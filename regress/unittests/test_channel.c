@@ -2,18 +2,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "common/buf.h"
 #include "common/err.h"
 #include "common/crypto/random.h"
 #include "common/proto/channel.h"
@@ -22,149 +19,19 @@
 #include "regress/unittests/chan_fixture.h"
 
 #define BULK		(1024 * 1024)
-#define BATCH		64
-#define T0		1000
 
 static uint8_t pattern[BULK];
 static uint8_t got[BULK];
 
-struct pair {
-	struct hs_keys keys;
-	int sfd, cfd;
-	struct sockaddr_in saddr, caddr;
-	struct chan *s, *c;
-	uint64_t now;
-};
-
-/* Drops and swaps datagrams between recvfrom() and chan_input(). */
-struct net {
-	unsigned drop, swap;	/* percent */
-	uint32_t seed;
-	unsigned dropped, swapped;
-};
-
-static uint32_t
-rnd(struct net *n)
-{
-	n->seed = n->seed * 1664525u + 1013904223u;
-	return n->seed >> 8;
-}
-
-/* A non-blocking UDP socket on 127.0.0.1, port chosen by the kernel. */
-static int
-udp_socket(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int fd, size = 1 << 20;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)sin, &len), 0);
-	return fd;
-}
-
 static void
-pair_new(struct pair *p)
+step(struct chfx_pair *p, struct chfx_net *n, unsigned ms)
 {
-	memset(p, 0, sizeof(*p));
-	chfx_keys(&p->keys);
-	p->sfd = udp_socket(&p->saddr);
-	p->cfd = udp_socket(&p->caddr);
-	p->s = chan_new(&p->keys, 1, p->sfd, NULL, 0);
-	p->c = chan_new(&p->keys, 0, p->cfd, (struct sockaddr *)&p->saddr,
-	    sizeof(p->saddr));
-	assert_non_null(p->s);
-	assert_non_null(p->c);
-	p->now = T0;
-}
-
-static void
-pair_free(struct pair *p)
-{
-	chan_free(p->s);
-	chan_free(p->c);
-	close(p->sfd);
-	close(p->cfd);
-}
-
-/* Read up to max datagrams waiting on fd. */
-static size_t
-grab(int fd, uint8_t (*d)[REC_DATAGRAM_MAX + 1], size_t *len,
-    struct sockaddr_storage *src, socklen_t *sl, size_t max)
-{
-	ssize_t r;
-	size_t k;
-
-	for (k = 0; k < max; k++) {
-		sl[k] = sizeof(src[k]);
-		r = recvfrom(fd, d[k], REC_DATAGRAM_MAX + 1, 0,
-		    (struct sockaddr *)&src[k], &sl[k]);
-		if (r < 0) {
-			assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
-			break;
-		}
-		len[k] = (size_t)r;
-	}
-	return k;
-}
-
-/* Deliver what waits on fd to ch through the lossy net n. */
-static void
-deliver(int fd, struct chan *ch, struct net *n, uint64_t now)
-{
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1], t[REC_DATAGRAM_MAX + 1];
-	struct sockaddr_storage src[BATCH];
-	socklen_t sl[BATCH];
-	size_t len[BATCH], k, i, tl;
-
-	while ((k = grab(fd, d, len, src, sl, BATCH)) > 0) {
-		for (i = 0; i + 1 < k; i++) {
-			if (rnd(n) % 100 >= n->swap)
-				continue;
-			memcpy(t, d[i], sizeof(t));
-			memcpy(d[i], d[i + 1], sizeof(t));
-			memcpy(d[i + 1], t, sizeof(t));
-			tl = len[i];
-			len[i] = len[i + 1];
-			len[i + 1] = tl;
-			n->swapped++;
-		}
-		for (i = 0; i < k; i++) {
-			if (rnd(n) % 100 < n->drop) {
-				n->dropped++;
-				continue;
-			}
-			chan_input(ch, d[i], len[i],
-			    (struct sockaddr *)&src[i], sl[i], now);
-		}
-	}
-}
-
-/* One driven millisecond (or more): both flush, then each receives
- * what the other sent, through n if not NULL. */
-static void
-step(struct pair *p, struct net *n, unsigned ms)
-{
-	p->now += ms;
-	assert_int_equal(chan_flush(p->c, p->now), 0);
-	assert_int_equal(chan_flush(p->s, p->now), 0);
-	if (n != NULL) {
-		deliver(p->sfd, p->s, n, p->now);
-		deliver(p->cfd, p->c, n, p->now);
-	} else {
-		assert_int_equal(chan_receive(p->s, p->now), 0);
-		assert_int_equal(chan_receive(p->c, p->now), 0);
-	}
+	assert_int_equal(chfx_step(p, n, ms), 0);
 }
 
 /* Milliseconds until either end has something to do, in [1, 50]. */
 static unsigned
-next_ms(const struct pair *p)
+next_ms(const struct chfx_pair *p)
 {
 	int a = chan_timeout_ms(p->c, p->now), b = chan_timeout_ms(p->s,
 	    p->now);
@@ -175,10 +42,9 @@ next_ms(const struct pair *p)
 }
 
 static void
-settle(struct pair *p, int steps)
+settle(struct chfx_pair *p, int steps)
 {
-	while (steps-- > 0)
-		step(p, NULL, 1);
+	assert_int_equal(chfx_settle(p, steps), 0);
 }
 
 /* ---- streams ------------------------------------------------------------ */
@@ -186,12 +52,12 @@ settle(struct pair *p, int steps)
 static void
 test_first_datagram_and_keepalive(void **state)
 {
-	struct pair p;
+	struct chfx_pair p;
 	struct sockaddr_storage ss;
 	uint64_t sent;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	assert_int_equal(chan_peer(p.s, &ss), 0);
 	assert_int_equal(chan_timeout_ms(p.s, p.now), -1);
 	assert_int_equal(chan_timeout_ms(p.c, p.now), 0);
@@ -214,7 +80,7 @@ test_first_datagram_and_keepalive(void **state)
 	assert_true(chan_get_stats(p.c)->datagrams_sent == sent + 1);
 	assert_int_equal(chan_receive(p.s, p.now), 0);
 	assert_true(chan_last_heard_ms(p.s) == p.now);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void
@@ -222,11 +88,11 @@ test_in_order(void **state)
 {
 	static const char *words[] = { "one ", "two ", "three ", "four" };
 	char in[64] = "", out[64], err[64];
-	struct pair p;
+	struct chfx_pair p;
 	size_t i, nin = 0, nout = 0, nerr = 0;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, words[i],
 		    strlen(words[i])), 0);
@@ -259,7 +125,7 @@ test_in_order(void **state)
 	assert_true(chan_write_acked(p.s, CHAN_STREAM_ERROR));
 	assert_false(chan_read_eof(p.c, CHAN_STREAM_OUTPUT));
 	assert_true(chan_get_stats(p.s)->retransmitted == 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* 1 MiB of output through a net that drops and swaps datagrams both
@@ -267,13 +133,13 @@ test_in_order(void **state)
 static void
 bulk(unsigned drop, uint32_t seed)
 {
-	struct pair p;
-	struct net n = { drop, 20, seed, 0, 0 };
+	struct chfx_pair p;
+	struct chfx_net n = { drop, 20, seed, 0, 0 };
 	size_t written = 0, nread = 0, room, nin = 0;
 	char in[16];
 	int i;
 
-	pair_new(&p);
+	chfx_pair_new(&p);
 	for (i = 0; i < 20000 && (!chan_read_eof(p.c, CHAN_STREAM_OUTPUT) ||
 	    nin < 10); i++) {
 		room = chan_write_room(p.s, CHAN_STREAM_OUTPUT);
@@ -308,7 +174,7 @@ bulk(unsigned drop, uint32_t seed)
 	 * a perfect sender would need through this loss. */
 	assert_true(chan_get_stats(p.s)->datagrams_sent <
 	    (uint64_t)BULK / 1100 * 150 / (100 - drop) + 100);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void
@@ -335,13 +201,13 @@ test_bulk_drop_30(void **state)
 static void
 test_fin_eof(void **state)
 {
-	struct pair p;
+	struct chfx_pair p;
 	char out[16];
 	size_t n = 0;
 	int i;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	assert_int_equal(chan_write(p.s, CHAN_STREAM_OUTPUT, "bye", 3), 0);
 	assert_int_equal(chan_write_fin(p.s, CHAN_STREAM_OUTPUT), 0);
 	assert_int_equal(chan_write_fin(p.s, CHAN_STREAM_ERROR), 0);
@@ -369,19 +235,19 @@ test_fin_eof(void **state)
 	assert_true(chan_write_acked(p.s, CHAN_STREAM_OUTPUT));
 	assert_true(chan_write_acked(p.s, CHAN_STREAM_ERROR));
 	assert_false(chan_read_eof(p.s, CHAN_STREAM_INPUT));
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void
 test_backlog_limit(void **state)
 {
 	static uint8_t big[CHAN_BACKLOG_MAX + 1];
-	struct pair p;
+	struct chfx_pair p;
 	const struct chan_stats *st;
 	int i;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	st = chan_get_stats(p.c);
 	assert_int_equal(chan_write_room(p.c, CHAN_STREAM_INPUT),
 	    CHAN_BACKLOG_MAX);
@@ -405,7 +271,7 @@ test_backlog_limit(void **state)
 		step(&p, NULL, 5);
 	assert_true(chan_write_room(p.c, CHAN_STREAM_INPUT) >= 64 * 1024);
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, big, 1), 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- resize, exit, shutdown --------------------------------------------- */
@@ -436,16 +302,14 @@ has_frame(const struct hs_keys *k, int to_server, const uint8_t *dg,
 static void
 test_resize_newest_wins(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	struct sockaddr_storage src[BATCH];
-	socklen_t sl[BATCH];
-	size_t len[BATCH], k;
+	static struct chfx_dgram g[CHFX_BATCH];
+	size_t k;
 	uint16_t cols = 0, rows = 0, xp = 0, yp = 0;
-	struct pair p;
+	struct chfx_pair p;
 	int i;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	assert_int_equal(chan_resize(p.s, 1, 2, 3, 4), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(chan_get_resize(p.s, &cols, &rows, &xp, &yp), 0);
 	assert_int_equal(chan_resize(p.c, 80, 24, 0, 0), 0);
@@ -454,12 +318,10 @@ test_resize_newest_wins(void **state)
 	assert_int_equal(chan_resize(p.c, 132, 43, 0, 0), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
 	/* Two datagrams: the second first, then the older one late. */
-	k = grab(p.sfd, d, len, src, sl, BATCH);
+	k = chfx_grab(p.sfd, g, CHFX_BATCH);
 	assert_int_equal(k, 2);
-	chan_input(p.s, d[1], len[1], (struct sockaddr *)&src[1], sl[1],
-	    p.now);
-	chan_input(p.s, d[0], len[0], (struct sockaddr *)&src[0], sl[0],
-	    p.now);
+	chfx_input(p.s, &g[1], p.now);
+	chfx_input(p.s, &g[0], p.now);
 	assert_true(chan_get_stats(p.s)->rec.accepted == 2);
 	assert_int_equal(chan_get_resize(p.s, &cols, &rows, &xp, &yp), 1);
 	assert_int_equal(cols, 132);
@@ -468,8 +330,8 @@ test_resize_newest_wins(void **state)
 	/* A resize whose datagrams are all lost is resent by timer. */
 	assert_int_equal(chan_resize(p.c, 90, 20, 9, 2), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d, len, src, sl, BATCH), 1);
-	assert_true(has_frame(&p.keys, 1, d[0], len[0], FRAME_RESIZE));
+	assert_int_equal(chfx_grab(p.sfd, g, CHFX_BATCH), 1);
+	assert_true(has_frame(&p.keys, 1, g[0].d, g[0].len, FRAME_RESIZE));
 	assert_in_range(chan_timeout_ms(p.c, p.now), 1, 1000);
 	for (i = 0; i < 100 && !chan_get_resize(p.s, &cols, &rows, &xp, &yp);
 	    i++)
@@ -482,30 +344,30 @@ test_resize_newest_wins(void **state)
 	 * prove it arrived (over a second after it was first sent). */
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "z", 1), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d, len, src, sl, BATCH), 1);
-	assert_true(has_frame(&p.keys, 1, d[0], len[0], FRAME_RESIZE));
+	assert_int_equal(chfx_grab(p.sfd, g, CHFX_BATCH), 1);
+	assert_true(has_frame(&p.keys, 1, g[0].d, g[0].len, FRAME_RESIZE));
 	for (i = 0; i < 60; i++)
 		step(&p, NULL, 20);
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "z", 1), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d, len, src, sl, BATCH), 1);
-	assert_false(has_frame(&p.keys, 1, d[0], len[0], FRAME_RESIZE));
-	assert_true(has_frame(&p.keys, 1, d[0], len[0], FRAME_STREAM));
-	pair_free(&p);
+	assert_int_equal(chfx_grab(p.sfd, g, CHFX_BATCH), 1);
+	assert_false(has_frame(&p.keys, 1, g[0].d, g[0].len, FRAME_RESIZE));
+	assert_true(has_frame(&p.keys, 1, g[0].d, g[0].len, FRAME_STREAM));
+	chfx_pair_free(&p);
 }
 
 static void
 shutdown_run(unsigned drop)
 {
-	struct pair p;
-	struct net n = { drop, 0, 77, 0, 0 };
+	struct chfx_pair p;
+	struct chfx_net n = { drop, 0, 77, 0, 0 };
 	uint8_t kind = 9;
 	uint32_t value = 0;
 	char out[16];
 	size_t nout = 0;
 	int i;
 
-	pair_new(&p);
+	chfx_pair_new(&p);
 	settle(&p, 2);
 	assert_int_equal(chan_set_exit(p.c, 0, 1), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(chan_set_exit(p.s, 2, 1), MP_ERR_INVALID_ARGUMENT);
@@ -535,7 +397,7 @@ shutdown_run(unsigned drop)
 	/* Closed ends send nothing more. */
 	assert_int_equal(chan_timeout_ms(p.s, p.now), -1);
 	assert_int_equal(chan_timeout_ms(p.c, p.now), -1);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void
@@ -546,38 +408,26 @@ test_exit_and_shutdown(void **state)
 	shutdown_run(30);
 }
 
-/* Discard every datagram waiting on fd (lost in the network); the
- * count. The first is left in d/len. */
-static size_t
-lose(int fd, uint8_t (*d)[REC_DATAGRAM_MAX + 1], size_t *len)
-{
-	struct sockaddr_storage src[BATCH];
-	socklen_t sl[BATCH];
-
-	return grab(fd, d, len, src, sl, BATCH);
-}
-
 /* The output is lost, so SHUTDOWN waits until its resend is acked; the
  * first SHUTDOWN_ACK is lost, so the repeated SHUTDOWN is answered too. */
 static void
 test_shutdown_after_loss(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH];
-	struct pair p;
+	static struct chfx_dgram g[CHFX_BATCH];
+	struct chfx_pair p;
 	char out[16];
 	int i, seen = 0;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	settle(&p, 30);
 	assert_int_equal(chan_write(p.s, CHAN_STREAM_OUTPUT, "logout", 6), 0);
 	assert_int_equal(chan_set_exit(p.s, FRAME_EXIT_SIGNAL, 15), 0);
 	assert_int_equal(chan_shutdown(p.s), 0);
 	assert_int_equal(chan_flush(p.s, p.now), 0);
-	assert_int_equal(lose(p.cfd, d, len), 1);
-	assert_true(has_frame(&p.keys, 0, d[0], len[0], FRAME_STREAM));
-	assert_false(has_frame(&p.keys, 0, d[0], len[0], FRAME_SHUTDOWN));
+	assert_int_equal(chfx_grab(p.cfd, g, CHFX_BATCH), 1);
+	assert_true(has_frame(&p.keys, 0, g[0].d, g[0].len, FRAME_STREAM));
+	assert_false(has_frame(&p.keys, 0, g[0].d, g[0].len, FRAME_SHUTDOWN));
 	for (i = 0; i < 200 && chan_get_state(p.s) != CHAN_CLOSED; i++) {
 		step(&p, NULL, next_ms(&p));
 		if (!seen && chan_peer_shutdown(p.c)) {
@@ -588,8 +438,8 @@ test_shutdown_after_loss(void **state)
 			p.now++;
 			assert_int_equal(chan_flush(p.c, p.now), 0);
 			assert_int_equal(chan_get_state(p.c), CHAN_CLOSED);
-			assert_int_equal(lose(p.sfd, d, len), 1);
-			assert_true(has_frame(&p.keys, 1, d[0], len[0],
+			assert_int_equal(chfx_grab(p.sfd, g, CHFX_BATCH), 1);
+			assert_true(has_frame(&p.keys, 1, g[0].d, g[0].len,
 			    FRAME_SHUTDOWN_ACK));
 			seen = 1;
 		}
@@ -597,32 +447,10 @@ test_shutdown_after_loss(void **state)
 	assert_true(seen);
 	assert_int_equal(chan_get_state(p.s), CHAN_CLOSED);
 	assert_true(chan_get_stats(p.c)->datagrams_sent >= 2 + 1);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- hostile input ------------------------------------------------------ */
-
-/* Seal a payload of the given frames as is_server would, at seq. */
-static size_t
-forge(const struct hs_keys *k, int is_server, uint64_t seq,
-    const struct frame *f, size_t nf, uint8_t *out)
-{
-	struct rec_ctx *r = rec_new(k, is_server);
-	struct buf *b = buf_new(1100);
-	size_t i, n = 0;
-
-	assert_non_null(r);
-	assert_non_null(b);
-	assert_int_equal(frame_put_header(b, 5, FRAME_TS_NONE), 0);
-	for (i = 0; i < nf; i++)
-		assert_int_equal(frame_put(b, &f[i]), 0);
-	rec_set_seq_for_test(r, seq);
-	assert_int_equal(rec_seal(r, buf_ptr(b), buf_len(b), out,
-	    REC_DATAGRAM_MAX, &n), 0);
-	buf_free(b);
-	rec_free(r);
-	return n;
-}
 
 static void
 test_wrong_direction(void **state)
@@ -630,12 +458,12 @@ test_wrong_direction(void **state)
 	static const uint8_t x[] = "x";
 	struct frame f[6];
 	uint8_t dg[REC_DATAGRAM_MAX];
-	struct pair p;
+	struct chfx_pair p;
 	uint16_t a, b, c, d;
 	size_t n;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	memset(f, 0, sizeof(f));
 	/* To the server: output data, an ACK of input, EXIT_STATUS,
 	 * STATE; plus a stream 7 frame, which is only ignored. */
@@ -648,9 +476,9 @@ test_wrong_direction(void **state)
 	f[3].u.state.count = 1;
 	f[4].type = FRAME_STREAM;
 	f[4].u.stream = (struct frame_stream){ 7, 0, x, 1 };
-	n = forge(&p.keys, 0, 1000, f, 5, dg);
-	chan_input(p.s, dg, n, (struct sockaddr *)&p.caddr, sizeof(p.caddr),
-	    p.now);
+	n = chfx_forge(&p.keys, 0, 1000, f, 5, dg);
+	assert_true(n > 0);
+	chfx_hand(&p, 1, dg, n);
 	assert_true(chan_get_stats(p.s)->rec.accepted == 1);
 	assert_true(chan_get_stats(p.s)->wrong_direction == 4);
 	/* To the client: input data, RESIZE, REPAINT, STATE_ACK, a NAK of
@@ -662,7 +490,8 @@ test_wrong_direction(void **state)
 	f[3].type = FRAME_STATE_ACK;
 	f[4].type = FRAME_STREAM_NAK;
 	f[4].u.nak = (struct frame_stream_nak){ 1, 0, 1 };
-	n = forge(&p.keys, 1, 1000, f, 5, dg);
+	n = chfx_forge(&p.keys, 1, 1000, f, 5, dg);
+	assert_true(n > 0);
 	chan_input(p.c, dg, n, NULL, 0, p.now);
 	assert_true(chan_get_stats(p.c)->rec.accepted == 1);
 	assert_true(chan_get_stats(p.c)->wrong_direction == 5);
@@ -670,7 +499,7 @@ test_wrong_direction(void **state)
 	assert_int_equal(chan_read(p.c, CHAN_STREAM_OUTPUT, dg, 1), 0);
 	assert_int_equal(chan_read(p.s, CHAN_STREAM_INPUT, dg, 1), 0);
 	assert_int_equal(chan_get_resize(p.s, &a, &b, &c, &d), 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static uint64_t
@@ -683,52 +512,51 @@ drops(const struct rec_stats *s)
 static void
 test_garbage_changes_nothing(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1], junk[1400];
-	struct sockaddr_storage src[BATCH], ss;
+	static struct chfx_dgram g[CHFX_BATCH];
+	static uint8_t junk[1400];
+	struct sockaddr_storage ss;
 	struct sockaddr_in gaddr;
-	socklen_t sl[BATCH];
-	size_t len[BATCH], sizes[] = { 0, 5, 40, 300, 1200, 1400 }, i, k;
+	size_t sizes[] = { 0, 5, 40, 300, 1200, 1400 }, i, k;
 	struct chan_stats before;
-	struct pair p;
+	struct chfx_pair p;
 	uint8_t one[REC_DATAGRAM_MAX + 1];
 	uint64_t heard;
-	int g, timeout;
+	int fd, timeout;
 
 	(void)state;
-	pair_new(&p);
-	g = udp_socket(&gaddr);
+	chfx_pair_new(&p);
+	fd = chfx_udp_socket(&gaddr);
 	settle(&p, 30);
 	/* Capture a real client datagram, delivered normally. */
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "a", 1), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
-	k = grab(p.sfd, d, len, src, sl, BATCH);
+	k = chfx_grab(p.sfd, g, CHFX_BATCH);
 	assert_int_equal(k, 1);
-	chan_input(p.s, d[0], len[0], (struct sockaddr *)&src[0], sl[0],
-	    p.now);
+	chfx_input(p.s, &g[0], p.now);
 	before = *chan_get_stats(p.s);
 	heard = chan_last_heard_ms(p.s);
 	timeout = chan_timeout_ms(p.s, p.now);
 	mp_random(junk, sizeof(junk));
 	junk[0] = REC_VERSION;	/* random seqs are new: the tag fails */
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		assert_true(sendto(g, junk, sizes[i], 0,
+		assert_true(sendto(fd, junk, sizes[i], 0,
 		    (struct sockaddr *)&p.saddr, sizeof(p.saddr)) ==
 		    (ssize_t)sizes[i]);
 	/* The real one replayed, with a bit flipped, cut short (its seq is
 	 * seen: a replay too), with version 2. */
-	memcpy(one, d[0], len[0]);
-	assert_true(sendto(g, one, len[0], 0, (struct sockaddr *)&p.saddr,
-	    sizeof(p.saddr)) == (ssize_t)len[0]);
-	one[len[0] - 3] ^= 4;
+	memcpy(one, g[0].d, g[0].len);
+	assert_true(sendto(fd, one, g[0].len, 0, (struct sockaddr *)&p.saddr,
+	    sizeof(p.saddr)) == (ssize_t)g[0].len);
+	one[g[0].len - 3] ^= 4;
 	one[1] ^= 0x80;		/* a new seq, so the tag is what fails */
-	assert_true(sendto(g, one, len[0], 0, (struct sockaddr *)&p.saddr,
-	    sizeof(p.saddr)) == (ssize_t)len[0]);
-	assert_true(sendto(g, d[0], len[0] - 1, 0,
+	assert_true(sendto(fd, one, g[0].len, 0, (struct sockaddr *)&p.saddr,
+	    sizeof(p.saddr)) == (ssize_t)g[0].len);
+	assert_true(sendto(fd, g[0].d, g[0].len - 1, 0,
 	    (struct sockaddr *)&p.saddr, sizeof(p.saddr)) ==
-	    (ssize_t)len[0] - 1);
+	    (ssize_t)g[0].len - 1);
 	one[0] = 2;
-	assert_true(sendto(g, one, len[0], 0, (struct sockaddr *)&p.saddr,
-	    sizeof(p.saddr)) == (ssize_t)len[0]);
+	assert_true(sendto(fd, one, g[0].len, 0, (struct sockaddr *)&p.saddr,
+	    sizeof(p.saddr)) == (ssize_t)g[0].len);
 	assert_int_equal(chan_receive(p.s, p.now + 1), 0);
 	assert_true(chan_get_stats(p.s)->datagrams_received ==
 	    before.datagrams_received + 10);
@@ -751,14 +579,14 @@ test_garbage_changes_nothing(void **state)
 	    1);
 	/* Nothing ever goes back to the sender of garbage. */
 	settle(&p, 30);
-	assert_int_equal(grab(g, d, len, src, sl, BATCH), 0);
-	close(g);
-	pair_free(&p);
+	assert_int_equal(chfx_grab(fd, g, CHFX_BATCH), 0);
+	close(fd);
+	chfx_pair_free(&p);
 }
 
 /* Send datagram d (len n) to the server from socket fd and receive it. */
 static void
-inject(struct pair *p, int fd, const uint8_t *d, size_t n)
+inject(struct chfx_pair *p, int fd, const uint8_t *d, size_t n)
 {
 	assert_true(sendto(fd, d, n, 0, (struct sockaddr *)&p->saddr,
 	    sizeof(p->saddr)) == (ssize_t)n);
@@ -766,7 +594,7 @@ inject(struct pair *p, int fd, const uint8_t *d, size_t n)
 }
 
 static void
-assert_peer(const struct pair *p, const struct sockaddr_in *want)
+assert_peer(const struct chfx_pair *p, const struct sockaddr_in *want)
 {
 	struct sockaddr_storage ss;
 
@@ -777,57 +605,54 @@ assert_peer(const struct pair *p, const struct sockaddr_in *want)
 static void
 test_roaming(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	struct sockaddr_storage src[BATCH];
+	static struct chfx_dgram g[CHFX_BATCH];
 	struct sockaddr_in baddr, xaddr;
-	socklen_t sl[BATCH];
-	size_t len[BATCH];
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t accepted;
 	int b, x;
 
 	(void)state;
-	pair_new(&p);
-	b = udp_socket(&baddr);
-	x = udp_socket(&xaddr);
+	chfx_pair_new(&p);
+	b = chfx_udp_socket(&baddr);
+	x = chfx_udp_socket(&xaddr);
 	settle(&p, 30);
 	assert_peer(&p, &p.caddr);
 	/* Two client records, held back. */
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "1", 1), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d, len, src, sl, 1), 1);
+	assert_int_equal(chfx_grab(p.sfd, g, 1), 1);
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "2", 1), 0);
 	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d + 1, len + 1, src, sl, 1), 1);
+	assert_int_equal(chfx_grab(p.sfd, g + 1, 1), 1);
 	/* The newer one arrives from a new port (NAT rebinding): followed. */
 	accepted = chan_get_stats(p.s)->rec.accepted;
-	inject(&p, b, d[1], len[1]);
+	inject(&p, b, g[1].d, g[1].len);
 	assert_peer(&p, &baddr);
 	/* The older one, authentic but not the newest, from elsewhere: used
 	 * but not followed. */
-	inject(&p, x, d[0], len[0]);
+	inject(&p, x, g[0].d, g[0].len);
 	assert_true(chan_get_stats(p.s)->rec.accepted == accepted + 2);
 	assert_peer(&p, &baddr);
 	/* A replay of the newest from elsewhere: dropped, not followed. */
-	inject(&p, x, d[1], len[1]);
+	inject(&p, x, g[1].d, g[1].len);
 	assert_true(chan_get_stats(p.s)->rec.accepted == accepted + 2);
 	assert_true(chan_get_stats(p.s)->rec.replayed >= 1);
 	assert_peer(&p, &baddr);
-	assert_int_equal(chan_read(p.s, CHAN_STREAM_INPUT, d[2], 4), 2);
-	assert_memory_equal(d[2], "12", 2);
+	assert_int_equal(chan_read(p.s, CHAN_STREAM_INPUT, g[2].d, 4), 2);
+	assert_memory_equal(g[2].d, "12", 2);
 	/* The server now answers to the new address only. */
 	p.now += 25;
 	assert_int_equal(chan_flush(p.s, p.now), 0);
-	assert_true(grab(b, d, len, src, sl, BATCH) >= 1);
-	assert_int_equal(grab(x, d, len, src, sl, BATCH), 0);
-	assert_int_equal(grab(p.cfd, d, len, src, sl, BATCH), 0);
+	assert_true(chfx_grab(b, g, CHFX_BATCH) >= 1);
+	assert_int_equal(chfx_grab(x, g, CHFX_BATCH), 0);
+	assert_int_equal(chfx_grab(p.cfd, g, CHFX_BATCH), 0);
 	/* The client's next record, from its own socket, moves it back. */
 	assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "3", 1), 0);
 	settle(&p, 1);
 	assert_peer(&p, &p.caddr);
 	close(b);
 	close(x);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- timing ------------------------------------------------------------- */
@@ -835,11 +660,11 @@ test_roaming(void **state)
 static void
 test_rtt_estimate(void **state)
 {
-	struct pair p;
+	struct chfx_pair p;
 	int i;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	assert_int_equal(chan_get_stats(p.c)->srtt_ms, 0);
 	assert_int_equal(chan_get_stats(p.s)->srtt_ms, 0);
 	/* Every datagram spends 15 ms in flight: a 30 ms round trip. */
@@ -856,18 +681,18 @@ test_rtt_estimate(void **state)
 	assert_in_range(chan_get_stats(p.c)->srtt_ms, 25, 40);
 	assert_in_range(chan_get_stats(p.s)->srtt_ms, 25, 40);
 	assert_true(chan_get_stats(p.c)->rttvar_ms < 20);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void
 test_pacing(void **state)
 {
 	static uint8_t big[20000];
-	struct pair p;
+	struct chfx_pair p;
 	const struct chan_stats *st;
 
 	(void)state;
-	pair_new(&p);
+	chfx_pair_new(&p);
 	st = chan_get_stats(p.s);
 	settle(&p, 30);
 	chan_set_pacing(p.s, 2500);	/* one datagram per 2.5 ms */
@@ -887,7 +712,7 @@ test_pacing(void **state)
 	chan_set_pacing(p.s, 0);
 	assert_int_equal(chan_flush(p.s, p.now + 10), 0);
 	assert_true(st->datagrams_sent >= 4 + 10);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void

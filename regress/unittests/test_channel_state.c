@@ -2,19 +2,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "common/buf.h"
-#include "common/bytes.h"
 #include "common/err.h"
 #include "common/proto/channel.h"
 #include "common/proto/frame.h"
@@ -22,8 +16,6 @@
 #include "common/proto/update.h"
 #include "regress/unittests/chan_fixture.h"
 
-#define BATCH		64
-#define T0		1000
 #define BIG		(300 * 1000)
 /* A chunk: the record payload (1175 bytes with the implicit MAC) less
  * the payload, frame and STATE headers and the room the channel leaves
@@ -33,8 +25,12 @@
 #define PACING_US	200	/* five datagrams per driven ms */
 #define RESEND_MS	100	/* the test's update retransmission timer */
 #define FORGED_SEQ	100000	/* above any seq a pair uses */
+/* The direction forged(), hold() and sniff_attach() take. */
+#define TO_CLIENT	0
+#define TO_SERVER	1
 
 static uint8_t random_data[BIG], screen_data[BIG], blanks[1000];
+static struct chfx_dgram held[CHFX_BATCH];	/* see hold() */
 
 /* Counts what a watched end receives, opened with a spare record
  * context (its own replay window). */
@@ -46,82 +42,23 @@ struct sniff {
 	unsigned stream_frames[CHAN_NSTREAMS];
 };
 
-struct pair {
-	struct hs_keys keys;
-	int sfd, cfd;
-	struct sockaddr_in saddr, caddr;
-	struct chan *s, *c;
-	uint64_t now;
-	struct sniff *to_server, *to_client;
-};
-
-/* Drops and swaps datagrams between recvfrom() and chan_input(). */
-struct net {
-	unsigned drop, swap;	/* percent */
-	uint32_t seed;
-	unsigned dropped, swapped;
-};
-
-static uint32_t
-rnd(struct net *n)
-{
-	n->seed = n->seed * 1664525u + 1013904223u;
-	return n->seed >> 8;
-}
-
-/* A non-blocking UDP socket on 127.0.0.1, port chosen by the kernel. */
-static int
-udp_socket(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int fd, size = 1 << 20;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)sin, &len), 0);
-	return fd;
-}
-
+/* Count from now on what reaches the server (to_server) or the client. */
 static void
-pair_new(struct pair *p)
-{
-	memset(p, 0, sizeof(*p));
-	chfx_keys(&p->keys);
-	p->sfd = udp_socket(&p->saddr);
-	p->cfd = udp_socket(&p->caddr);
-	p->s = chan_new(&p->keys, 1, p->sfd, NULL, 0);
-	p->c = chan_new(&p->keys, 0, p->cfd, (struct sockaddr *)&p->saddr,
-	    sizeof(p->saddr));
-	assert_non_null(p->s);
-	assert_non_null(p->c);
-	p->now = T0;
-}
-
-static void
-pair_free(struct pair *p)
-{
-	chan_free(p->s);
-	chan_free(p->c);
-	close(p->sfd);
-	close(p->cfd);
-}
-
-static void
-sniff_init(struct sniff *s, const struct pair *p, int to_server)
+sniff_attach(struct sniff *s, struct chfx_pair *p, int to_server)
 {
 	memset(s, 0, sizeof(*s));
 	s->rec = rec_new(&p->keys, to_server);
 	assert_non_null(s->rec);
+	if (to_server)
+		p->to_server = s;
+	else
+		p->to_client = s;
 }
 
 static void
-sniff_one(struct sniff *s, const uint8_t *d, size_t len)
+sniff_one(void *arg, const uint8_t *d, size_t len)
 {
+	struct sniff *s = arg;
 	uint8_t pt[REC_DATAGRAM_MAX];
 	int seen[FRAME_ECHO_ACK + 1] = { 0 }, newest = 0, t;
 	struct frame_reader rd;
@@ -145,125 +82,55 @@ sniff_one(struct sniff *s, const uint8_t *d, size_t len)
 		s->with[t] += (unsigned)seen[t];
 }
 
-/* Read up to max datagrams waiting on fd. */
+/* A pair whose steps pass every datagram by the sniffers. */
+static void
+pair_new(struct chfx_pair *p)
+{
+	chfx_pair_new(p);
+	p->see = sniff_one;
+}
+
+static void
+settle(struct chfx_pair *p, int steps)
+{
+	assert_int_equal(chfx_settle(p, steps), 0);
+}
+
+/* What the peer of the server (to_server) or of the client sends when it
+ * flushes at p->now, kept from that end: the count; the first CHFX_BATCH
+ * in held, the rest lost. */
 static size_t
-grab(int fd, uint8_t (*d)[REC_DATAGRAM_MAX + 1], size_t *len, size_t max)
+hold(struct chfx_pair *p, int to_server)
 {
-	ssize_t r;
-	size_t k;
+	static struct chfx_dgram spill[CHFX_BATCH];
+	int fd = to_server ? p->sfd : p->cfd;
+	size_t n, k;
 
-	for (k = 0; k < max; k++) {
-		r = recv(fd, d[k], REC_DATAGRAM_MAX + 1, 0);
-		if (r < 0) {
-			assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
-			break;
-		}
-		len[k] = (size_t)r;
-	}
-	return k;
-}
-
-/* Deliver what waits on fd to ch through the lossy net n (none if NULL),
- * showing every datagram to sn first (if not NULL). */
-static void
-deliver(int fd, struct chan *ch, struct net *n, struct sniff *sn,
-    const struct sockaddr_in *from, uint64_t now)
-{
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1], t[REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH], k, i, tl;
-
-	while ((k = grab(fd, d, len, BATCH)) > 0) {
-		for (i = 0; sn != NULL && i < k; i++)
-			sniff_one(sn, d[i], len[i]);
-		for (i = 0; n != NULL && i + 1 < k; i++) {
-			if (rnd(n) % 100 >= n->swap)
-				continue;
-			memcpy(t, d[i], sizeof(t));
-			memcpy(d[i], d[i + 1], sizeof(t));
-			memcpy(d[i + 1], t, sizeof(t));
-			tl = len[i];
-			len[i] = len[i + 1];
-			len[i + 1] = tl;
-			n->swapped++;
-		}
-		for (i = 0; i < k; i++) {
-			if (n != NULL && rnd(n) % 100 < n->drop) {
-				n->dropped++;
-				continue;
-			}
-			chan_input(ch, d[i], len[i],
-			    (const struct sockaddr *)from, sizeof(*from), now);
-		}
-	}
-}
-
-/* ms driven milliseconds: both flush, then each receives what the other
- * sent, through n if not NULL. */
-static void
-step(struct pair *p, struct net *n, unsigned ms)
-{
-	p->now += ms;
-	assert_int_equal(chan_flush(p->c, p->now), 0);
-	assert_int_equal(chan_flush(p->s, p->now), 0);
-	deliver(p->sfd, p->s, n, p->to_server, &p->caddr, p->now);
-	deliver(p->cfd, p->c, n, p->to_client, &p->saddr, p->now);
-}
-
-static void
-settle(struct pair *p, int steps)
-{
-	while (steps-- > 0)
-		step(p, NULL, 1);
-}
-
-/* Seal a payload of the given frames as the server (is_server) or the
- * client would, at seq. */
-static size_t
-forge(const struct hs_keys *k, int is_server, uint64_t seq,
-    const struct frame *f, size_t nf, uint8_t *out)
-{
-	struct rec_ctx *r = rec_new(k, is_server);
-	struct buf *b = buf_new(1175);
-	size_t i, n = 0;
-
-	assert_non_null(r);
-	assert_non_null(b);
-	assert_int_equal(frame_put_header(b, 5, FRAME_TS_NONE), 0);
-	for (i = 0; i < nf; i++)
-		assert_int_equal(frame_put(b, &f[i]), 0);
-	rec_set_seq_for_test(r, seq);
-	assert_int_equal(rec_seal(r, buf_ptr(b), buf_len(b), out,
-	    REC_DATAGRAM_MAX, &n), 0);
-	buf_free(b);
-	rec_free(r);
+	assert_int_equal(chan_flush(to_server ? p->c : p->s, p->now), 0);
+	n = chfx_grab(fd, held, CHFX_BATCH);
+	while ((k = chfx_grab(fd, spill, CHFX_BATCH)) > 0)
+		n += k;
 	return n;
 }
 
-/* Hand the client one record of STATE frames from the server. */
+/* Hand the server (to_server) or the client one record of the frames f
+ * as its peer would seal it at seq. */
 static void
-to_client(struct pair *p, uint64_t seq, const struct frame *f, size_t nf)
+forged(struct chfx_pair *p, int to_server, uint64_t seq,
+    const struct frame *f, size_t nf)
 {
 	uint8_t dg[REC_DATAGRAM_MAX];
-	size_t n = forge(&p->keys, 1, seq, f, nf, dg);
+	size_t n = chfx_forge(&p->keys, !to_server, seq, f, nf, dg);
 
-	chan_input(p->c, dg, n, (struct sockaddr *)&p->saddr,
-	    sizeof(p->saddr), p->now);
-}
-
-static void
-to_server(struct pair *p, uint64_t seq, const struct frame *f, size_t nf)
-{
-	uint8_t dg[REC_DATAGRAM_MAX];
-	size_t n = forge(&p->keys, 0, seq, f, nf, dg);
-
-	chan_input(p->s, dg, n, (struct sockaddr *)&p->caddr,
-	    sizeof(p->caddr), p->now);
+	assert_true(n > 0);
+	chfx_hand(p, to_server, dg, n);
 }
 
 /* Seal a raw payload as the server would, at seq, and hand it to the
  * client (for what frame_put() refuses to write). */
 static void
-raw_to_client(struct pair *p, uint64_t seq, const uint8_t *pl, size_t len)
+raw_to_client(struct chfx_pair *p, uint64_t seq, const uint8_t *pl,
+    size_t len)
 {
 	struct rec_ctx *r = rec_new(&p->keys, 1);
 	uint8_t dg[REC_DATAGRAM_MAX];
@@ -273,8 +140,7 @@ raw_to_client(struct pair *p, uint64_t seq, const uint8_t *pl, size_t len)
 	rec_set_seq_for_test(r, seq);
 	assert_int_equal(rec_seal(r, pl, len, dg, sizeof(dg), &n), 0);
 	rec_free(r);
-	chan_input(p->c, dg, n, (struct sockaddr *)&p->saddr,
-	    sizeof(p->saddr), p->now);
+	chfx_hand(p, TO_CLIENT, dg, n);
 }
 
 static struct frame
@@ -290,7 +156,7 @@ state_frame(uint64_t base, uint64_t next, uint8_t flags, uint16_t index,
 
 /* The update waiting on the client: its bytes must be want (wlen). */
 static void
-expect_update(struct pair *p, uint64_t base, uint64_t next, uint8_t flags,
+expect_update(struct chfx_pair *p, uint64_t base, uint64_t next, uint8_t flags,
     const void *want, size_t wlen)
 {
 	struct buf *out = buf_new(BUF_SIZE_MAX);
@@ -310,7 +176,7 @@ expect_update(struct pair *p, uint64_t base, uint64_t next, uint8_t flags,
 }
 
 static void
-expect_no_update(struct pair *p)
+expect_no_update(struct chfx_pair *p)
 {
 	struct buf *out = buf_new(64);
 	uint64_t b, n;
@@ -319,6 +185,19 @@ expect_no_update(struct pair *p)
 	assert_int_equal(chan_get_update(p->c, &b, &n, &fl, out), 0);
 	assert_int_equal(buf_len(out), 0);
 	buf_free(out);
+}
+
+/* Settled, the server's update 0 -> 3 "abc" reaches the client, which
+ * acknowledges it (its ACK not yet sent). */
+static void
+abc_acked(struct chfx_pair *p)
+{
+	settle(p, 30);
+	assert_int_equal(chan_send_update(p->s, 0, 3, 0, (const uint8_t *)"abc",
+	    3), 0);
+	settle(p, 30);
+	expect_update(p, 0, 3, 0, "abc", 3);
+	assert_int_equal(chan_ack_update(p->c, 3), 0);
 }
 
 /* Text a terminal shows: prompts, listings, colours. Compresses well. */
@@ -354,10 +233,10 @@ static uint64_t
 transfer(const uint8_t *data, size_t len, unsigned drop, uint32_t seed,
     uint8_t want_flags, unsigned want_chunks, unsigned *dropped)
 {
-	struct net n = { drop, 10, seed, 0, 0 };
+	struct chfx_net n = { drop, 10, seed, 0, 0 };
 	const struct chan_stats *ss, *cs;
 	uint64_t resend_at, sent = 0;
-	struct pair p;
+	struct chfx_pair p;
 	int i, got = 0;
 
 	pair_new(&p);
@@ -369,7 +248,7 @@ transfer(const uint8_t *data, size_t len, unsigned drop, uint32_t seed,
 	assert_int_equal(chan_update_pending(p.s), 1);
 	resend_at = p.now + RESEND_MS;
 	for (i = 0; i < 20000 && chan_update_acked(p.s) != 1; i++) {
-		step(&p, &n, 1);
+		assert_int_equal(chfx_step(&p, &n, 1), 0);
 		if (!got && chan_get_stats(p.c)->updates_received == 1) {
 			sent = ss->updates_sent +
 			    (chan_update_pending(p.s) ? 1 : 0);
@@ -401,7 +280,7 @@ transfer(const uint8_t *data, size_t len, unsigned drop, uint32_t seed,
 		assert_true(sent > 1);
 	}
 	*dropped += n.dropped;
-	pair_free(&p);
+	chfx_pair_free(&p);
 	return sent;
 }
 
@@ -438,31 +317,36 @@ test_small_update_loss(void **state)
 	assert_true(resent > 0);
 }
 
-static void
-test_big_random(void **state)
+/* All of random_data through a net dropping drop %: the datagrams it
+ * dropped. */
+static unsigned
+big_random(unsigned drop, uint32_t seed)
 {
 	unsigned dropped = 0;
 
+	transfer(random_data, BIG, drop, seed, 0, CHUNKS(BIG), &dropped);
+	return dropped;
+}
+
+static void
+test_big_random(void **state)
+{
 	(void)state;
-	transfer(random_data, BIG, 0, 6, 0, CHUNKS(BIG), &dropped);
-	assert_int_equal(dropped, 0);
+	assert_int_equal(big_random(0, 6), 0);
 }
 
 static void
 test_big_random_loss(void **state)
 {
-	unsigned dropped = 0;
-
 	(void)state;
-	transfer(random_data, BIG, 30, 7, 0, CHUNKS(BIG), &dropped);
-	assert_true(dropped > CHUNKS(BIG) / 5);
+	assert_true(big_random(30, 7) > CHUNKS(BIG) / 5);
 }
 
 /* 300 KB of screen compress to a few dozen chunks at most. */
 static void
 test_big_screen(void **state)
 {
-	struct pair p;
+	struct chfx_pair p;
 	unsigned chunks, dropped = 0;
 
 	(void)state;
@@ -472,7 +356,7 @@ test_big_screen(void **state)
 	chunks = (unsigned)chan_get_stats(p.s)->update_chunks_sent;
 	assert_in_range(chunks, 1, 40);
 	expect_update(&p, 0, 1, FRAME_STATE_ZSTD, screen_data, BIG);
-	pair_free(&p);
+	chfx_pair_free(&p);
 	transfer(screen_data, BIG, 0, 8, FRAME_STATE_ZSTD, chunks, &dropped);
 	assert_int_equal(dropped, 0);
 	transfer(screen_data, BIG, 30, 9, FRAME_STATE_ZSTD, chunks, &dropped);
@@ -483,7 +367,7 @@ test_big_screen(void **state)
 static void
 test_flags_and_sharing(void **state)
 {
-	struct pair p;
+	struct chfx_pair p;
 	const struct chan_stats *ss;
 	uint64_t sent;
 	char out[8];
@@ -511,17 +395,16 @@ test_flags_and_sharing(void **state)
 	settle(&p, 3000);
 	assert_true(ss->updates_sent == 1);
 	assert_true(ss->update_chunks_sent == 1);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* Two transmissions, each losing other chunks, complete one update. */
 static void
 test_reassembly(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH], k, i;
 	const struct chan_stats *cs;
-	struct pair p;
+	size_t i;
+	struct chfx_pair p;
 	int pass;
 
 	(void)state;
@@ -534,16 +417,12 @@ test_reassembly(void **state)
 		if (pass > 0)
 			assert_int_equal(chan_resend_update(p.s), 0);
 		p.now++;
-		assert_int_equal(chan_flush(p.s, p.now), 0);
+		assert_int_equal(hold(&p, TO_CLIENT), 10);
 		assert_int_equal(chan_update_pending(p.s), 0);
-		k = grab(p.cfd, d, len, BATCH);
-		assert_int_equal(k, 10);
 		/* Odd chunks first, then even ones, then all again. */
-		for (i = 0; i < k; i++)
+		for (i = 0; i < 10; i++)
 			if (pass == 2 || i % 2 != (size_t)pass)
-				chan_input(p.c, d[i], len[i],
-				    (struct sockaddr *)&p.saddr,
-				    sizeof(p.saddr), p.now);
+				chfx_input(p.c, &held[i], p.now);
 		if (pass == 0) {
 			assert_true(cs->updates_received == 0);
 			expect_no_update(&p);
@@ -552,7 +431,7 @@ test_reassembly(void **state)
 	assert_true(cs->updates_received == 1);
 	assert_true(cs->update_chunks_ignored == 10);
 	expect_update(&p, 3, 4, 0, random_data, 10 * CHUNK);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* STATE 13 -> 14 with every reserved flag bit set, one chunk "R". */
@@ -563,135 +442,140 @@ static const uint8_t reserved_state[] = {
 	0xfc, 0, 0, 0, 1, 'R',
 };
 
+/* Hand the client a STATE frame (flags 0) of text, at *seq. */
+static void
+chunk(struct chfx_pair *p, uint64_t *seq, uint64_t base, uint64_t next,
+    uint16_t index, uint16_t count, const char *text)
+{
+	struct frame f = state_frame(base, next, 0, index, count, text,
+	    strlen(text));
+
+	forged(p, TO_CLIENT, (*seq)++, &f, 1);
+}
+
+/* Hand the client one record of two STATE frames, at *seq. */
+static void
+chunks(struct chfx_pair *p, uint64_t *seq, struct frame f0, struct frame f1)
+{
+	const struct frame f[2] = { f0, f1 };
+
+	forged(p, TO_CLIENT, (*seq)++, f, 2);
+}
+
+/* The client took received updates and ignored ignored chunks. */
+static void
+expect_counts(const struct chan_stats *cs, uint64_t received,
+    uint64_t ignored)
+{
+	assert_true(cs->updates_received == received);
+	assert_true(cs->update_chunks_ignored == ignored);
+}
+
 /* Which update the assembly keeps. */
 static void
 test_newest_wins(void **state)
 {
 	static const uint8_t a[] = "first half,", b[] = " second half";
 	const struct chan_stats *cs;
-	struct frame f[2];
-	struct pair p;
+	struct frame f;
+	struct chfx_pair p;
 	uint64_t seq = FORGED_SEQ;
 
 	(void)state;
 	pair_new(&p);
 	cs = chan_get_stats(p.c);
 	/* Half of 0 -> 5, then all of 0 -> 6: the newer replaces it. */
-	f[0] = state_frame(0, 5, 0, 0, 2, "old", 3);
-	to_client(&p, seq++, f, 1);
-	f[0] = state_frame(0, 6, 0, 1, 2, b, sizeof(b) - 1);
-	f[1] = state_frame(0, 6, 0, 0, 2, a, sizeof(a) - 1);
-	to_client(&p, seq++, f, 2);
+	chunk(&p, &seq, 0, 5, 0, 2, "old");
+	chunks(&p, &seq, state_frame(0, 6, 0, 1, 2, b, sizeof(b) - 1),
+	    state_frame(0, 6, 0, 0, 2, a, sizeof(a) - 1));
 	/* The rest of 0 -> 5 comes too late: dropped. */
-	f[0] = state_frame(0, 5, 0, 1, 2, "!", 1);
-	to_client(&p, seq++, f, 1);
-	assert_true(cs->updates_received == 1);
-	assert_true(cs->update_chunks_ignored == 1);
+	chunk(&p, &seq, 0, 5, 1, 2, "!");
+	expect_counts(cs, 1, 1);
 	expect_update(&p, 0, 6, 0, "first half, second half", 23);
 	/* An older state's chunk does not disturb a newer assembly. */
-	f[0] = state_frame(0, 8, 0, 0, 2, "new", 3);
-	f[1] = state_frame(0, 7, 0, 1, 2, "old", 3);
-	to_client(&p, seq++, f, 2);
-	f[0] = state_frame(0, 8, 0, 1, 2, "er", 2);
-	to_client(&p, seq++, f, 1);
-	assert_true(cs->updates_received == 2);
-	assert_true(cs->update_chunks_ignored == 2);
+	chunks(&p, &seq, state_frame(0, 8, 0, 0, 2, "new", 3),
+	    state_frame(0, 7, 0, 1, 2, "old", 3));
+	chunk(&p, &seq, 0, 8, 1, 2, "er");
+	expect_counts(cs, 2, 2);
 	expect_update(&p, 0, 8, 0, "newer", 5);
 	/* Older and already applied states are dropped whole. */
-	f[0] = state_frame(0, 4, 0, 0, 1, "four", 4);
-	f[1] = state_frame(2, 8, 0, 0, 1, "six", 3);
-	to_client(&p, seq++, f, 2);
-	assert_true(cs->update_chunks_ignored == 4);
+	chunks(&p, &seq, state_frame(0, 4, 0, 0, 1, "four", 4),
+	    state_frame(2, 8, 0, 0, 1, "six", 3));
+	expect_counts(cs, 2, 4);
 	expect_no_update(&p);
 	/* Two complete between calls: only the newest is kept. */
-	f[0] = state_frame(6, 9, 0, 0, 1, "seven", 5);
-	f[1] = state_frame(7, 10, 0, 0, 1, "eight", 5);
-	to_client(&p, seq++, f, 2);
+	chunks(&p, &seq, state_frame(6, 9, 0, 0, 1, "seven", 5),
+	    state_frame(7, 10, 0, 0, 1, "eight", 5));
 	assert_true(cs->updates_received == 4);
 	expect_update(&p, 7, 10, 0, "eight", 5);
 	/* The same state from another base replaces an assembly; its
 	 * chunks are not mixed with the first one's. */
-	f[0] = state_frame(10, 11, 0, 0, 2, "AA", 2);
-	to_client(&p, seq++, f, 1);
-	f[0] = state_frame(9, 11, 0, 1, 2, "bb", 2);
-	to_client(&p, seq++, f, 1);
+	chunk(&p, &seq, 10, 11, 0, 2, "AA");
+	chunk(&p, &seq, 9, 11, 1, 2, "bb");
 	assert_true(cs->updates_received == 4);
-	f[0] = state_frame(9, 11, 0, 0, 2, "aa", 2);
-	to_client(&p, seq++, f, 1);
+	chunk(&p, &seq, 9, 11, 0, 2, "aa");
 	expect_update(&p, 9, 11, 0, "aabb", 4);
 	/* A repeated chunk counts once. */
-	f[0] = state_frame(9, 12, 0, 1, 3, "y", 1);
-	f[1] = state_frame(9, 12, 0, 1, 3, "y", 1);
-	to_client(&p, seq++, f, 2);
-	f[0] = state_frame(9, 12, 0, 0, 3, "x", 1);
-	f[1] = state_frame(9, 12, 0, 2, 3, "z", 1);
-	to_client(&p, seq++, f, 2);
+	chunks(&p, &seq, state_frame(9, 12, 0, 1, 3, "y", 1),
+	    state_frame(9, 12, 0, 1, 3, "y", 1));
+	chunks(&p, &seq, state_frame(9, 12, 0, 0, 3, "x", 1),
+	    state_frame(9, 12, 0, 2, 3, "z", 1));
 	expect_update(&p, 9, 12, 0, "xyz", 3);
 	assert_true(cs->update_chunks_ignored == 5);
 	/* Flag bit 1 is kept, reserved bits are ignored on receipt. */
-	f[0] = state_frame(12, 13, FRAME_STATE_LINES_DROPPED, 0, 1, "r", 1);
-	to_client(&p, seq++, f, 1);
+	f = state_frame(12, 13, FRAME_STATE_LINES_DROPPED, 0, 1, "r", 1);
+	forged(&p, TO_CLIENT, seq++, &f, 1);
 	expect_update(&p, 12, 13, FRAME_STATE_LINES_DROPPED, "r", 1);
 	raw_to_client(&p, seq++, reserved_state, sizeof(reserved_state));
 	expect_update(&p, 13, 14, 0, "R", 1);
 	assert_true(cs->bad_payload == 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- STATE_ACK ---------------------------------------------------------- */
 
+/* Forge the client's STATE_ACK of state at *seq: the server then has want
+ * acknowledged. */
 static void
-ack_frame(struct frame *f, uint64_t state)
+ack_expect(struct chfx_pair *p, uint64_t *seq, uint64_t state, uint64_t want)
 {
-	memset(f, 0, sizeof(*f));
-	f->type = FRAME_STATE_ACK;
-	f->u.state_ack = state;
+	struct frame f = { .type = FRAME_STATE_ACK };
+
+	f.u.state_ack = state;
+	forged(p, TO_SERVER, (*seq)++, &f, 1);
+	assert_true(chan_update_acked(p->s) == want);
 }
 
 static void
 test_acks(void **state)
 {
-	struct frame f;
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t seq = FORGED_SEQ;
 
 	(void)state;
 	pair_new(&p);
 	settle(&p, 30);
 	/* Nothing sent yet: any ACK names a state never sent. */
-	ack_frame(&f, 0);
-	to_server(&p, seq++, &f, 1);
-	ack_frame(&f, 1);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 0);
-	assert_int_equal(chan_send_update(p.s, 0, 5, 0, (const uint8_t *)"x", 1), 0);
+	ack_expect(&p, &seq, 0, 0);
+	ack_expect(&p, &seq, 1, 0);
+	assert_int_equal(chan_send_update(p.s, 0, 5, 0, (const uint8_t *)"x",
+	    1), 0);
 	/* Queued is not sent. */
-	ack_frame(&f, 5);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 0);
+	ack_expect(&p, &seq, 5, 0);
 	assert_int_equal(chan_flush(p.s, p.now), 0);
-	ack_frame(&f, 6);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 0);
-	ack_frame(&f, 5);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 5);
+	ack_expect(&p, &seq, 6, 0);
+	ack_expect(&p, &seq, 5, 5);
 	/* Backwards: ignored. */
-	ack_frame(&f, 4);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 5);
-	assert_int_equal(chan_send_update(p.s, 5, 9, 0, (const uint8_t *)"y", 1), 0);
+	ack_expect(&p, &seq, 4, 5);
+	assert_int_equal(chan_send_update(p.s, 5, 9, 0, (const uint8_t *)"y",
+	    1), 0);
 	assert_int_equal(chan_flush(p.s, p.now), 0);
-	ack_frame(&f, 10);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 5);
-	ack_frame(&f, 9);
-	to_server(&p, seq++, &f, 1);
-	assert_true(chan_update_acked(p.s) == 9);
+	ack_expect(&p, &seq, 10, 5);
+	ack_expect(&p, &seq, 9, 9);
 	/* Only the server takes ACKs, only the client sends them. */
 	assert_int_equal(chan_ack_update(p.s, 1), MP_ERR_INVALID_ARGUMENT);
 	assert_true(chan_update_acked(p.c) == 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* The client's STATE_ACK goes out within 20 ms and then in every record,
@@ -699,29 +583,20 @@ test_acks(void **state)
 static void
 test_ack_in_every_record(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH];
 	struct sniff sn;
-	struct pair p;
+	struct chfx_pair p;
 	int t, i;
 
 	(void)state;
 	pair_new(&p);
-	sniff_init(&sn, &p, 1);
-	settle(&p, 30);
-	assert_int_equal(chan_send_update(p.s, 0, 3, 0, (const uint8_t *)"abc",
-	    3), 0);
-	settle(&p, 30);
-	expect_update(&p, 0, 3, 0, "abc", 3);
-	assert_int_equal(chan_ack_update(p.c, 3), 0);
+	abc_acked(&p);
 	t = chan_timeout_ms(p.c, p.now);
 	assert_in_range(t, 0, 20);
 	/* That record is lost. */
 	p.now += (uint64_t)t;
-	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d, len, BATCH), 1);
+	assert_int_equal(hold(&p, TO_SERVER), 1);
 	assert_true(chan_update_acked(p.s) == 0);
-	p.to_server = &sn;
+	sniff_attach(&sn, &p, TO_SERVER);
 	for (i = 0; i < 5; i++) {
 		assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "k", 1),
 		    0);
@@ -734,7 +609,7 @@ test_ack_in_every_record(void **state)
 	assert_true(sn.records >= 5);
 	assert_int_equal(sn.with[FRAME_STATE_ACK], sn.records);
 	rec_free(sn.rec);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* A repeat of an acknowledged update, the ACK having been lost, is
@@ -742,25 +617,17 @@ test_ack_in_every_record(void **state)
 static void
 test_repeat_acked_again(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH];
 	const struct chan_stats *cs;
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t sent;
 
 	(void)state;
 	pair_new(&p);
 	cs = chan_get_stats(p.c);
-	settle(&p, 30);
-	assert_int_equal(chan_send_update(p.s, 0, 3, 0, (const uint8_t *)"abc",
-	    3), 0);
-	settle(&p, 30);
-	expect_update(&p, 0, 3, 0, "abc", 3);
-	assert_int_equal(chan_ack_update(p.c, 3), 0);
+	abc_acked(&p);
 	settle(&p, 19);
 	p.now++;
-	assert_int_equal(chan_flush(p.c, p.now), 0);
-	assert_int_equal(grab(p.sfd, d, len, BATCH), 1);	/* lost */
+	assert_int_equal(hold(&p, TO_SERVER), 1);	/* lost */
 	settle(&p, 200);
 	assert_true(chan_update_acked(p.s) == 0);
 	sent = cs->datagrams_sent;
@@ -772,7 +639,7 @@ test_repeat_acked_again(void **state)
 	assert_true(cs->datagrams_sent == sent + 1);
 	assert_true(chan_update_acked(p.s) == 3);
 	expect_no_update(&p);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- REPAINT ------------------------------------------------------------ */
@@ -781,13 +648,12 @@ static void
 test_repaint(void **state)
 {
 	struct sniff sn;
-	struct pair p;
+	struct chfx_pair p;
 	int i, asked = 0;
 
 	(void)state;
 	pair_new(&p);
-	sniff_init(&sn, &p, 1);
-	p.to_server = &sn;
+	sniff_attach(&sn, &p, TO_SERVER);
 	settle(&p, 100);
 	assert_int_equal(chan_repaint_requested(p.s), 0);
 	assert_int_equal(chan_request_repaint(p.c), 0);
@@ -825,7 +691,7 @@ test_repaint(void **state)
 	assert_int_equal(chan_request_repaint(p.s), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(chan_repaint_requested(p.c), 0);
 	rec_free(sn.rec);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- ECHO_ACK ----------------------------------------------------------- */
@@ -840,7 +706,7 @@ echo_frame(struct frame *f, uint64_t off, uint8_t flags)
 }
 
 static void
-expect_echo(struct pair *p, uint64_t off, uint8_t flags)
+expect_echo(struct chfx_pair *p, uint64_t off, uint8_t flags)
 {
 	uint64_t o = 0;
 	uint8_t fl = 0;
@@ -861,7 +727,7 @@ static void
 test_echo_ack(void **state)
 {
 	struct frame f;
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t o;
 	uint8_t fl;
 
@@ -875,13 +741,14 @@ test_echo_ack(void **state)
 	expect_echo(&p, 10, 0);
 	/* The newest record wins, but the offset never goes back. */
 	echo_frame(&f, 5, FRAME_ECHO_OFF);
-	to_client(&p, FORGED_SEQ + 10, &f, 1);
+	forged(&p, TO_CLIENT, FORGED_SEQ + 10, &f, 1);
 	expect_echo(&p, 10, FRAME_ECHO_OFF);
+	/* An older record, with a higher offset. */
 	echo_frame(&f, 50, 0);
-	to_client(&p, FORGED_SEQ + 5, &f, 1);	/* an older record */
+	forged(&p, TO_CLIENT, FORGED_SEQ + 5, &f, 1);
 	expect_echo(&p, 10, FRAME_ECHO_OFF);
 	echo_frame(&f, 30, 0);
-	to_client(&p, FORGED_SEQ + 11, &f, 1);
+	forged(&p, TO_CLIENT, FORGED_SEQ + 11, &f, 1);
 	expect_echo(&p, 30, 0);
 	/* Reserved flag bits are ignored on receipt, refused when set. */
 	raw_to_client(&p, FORGED_SEQ + 12, reserved_echo,
@@ -893,7 +760,7 @@ test_echo_ack(void **state)
 	assert_int_equal(chan_set_echo_ack(p.c, 1, 0),
 	    MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(chan_get_echo_ack(p.s, &o, &fl), 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ECHO_ACK rides on every server record for a second after a change,
@@ -902,15 +769,14 @@ static void
 test_echo_ack_every_record(void **state)
 {
 	struct sniff sn;
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t first;
 	unsigned before, with;
 	int i;
 
 	(void)state;
 	pair_new(&p);
-	sniff_init(&sn, &p, 0);
-	p.to_client = &sn;
+	sniff_attach(&sn, &p, TO_CLIENT);
 	settle(&p, 30);
 	assert_int_equal(sn.with[FRAME_ECHO_ACK], 0);
 	assert_int_equal(chan_set_echo_ack(p.s, 3, 0), 0);
@@ -932,7 +798,7 @@ test_echo_ack_every_record(void **state)
 		    0);
 		before = sn.records;
 		with = sn.with[FRAME_ECHO_ACK];
-		step(&p, NULL, 10);
+		assert_int_equal(chfx_step(&p, NULL, 10), 0);
 		assert_true(sn.records > before);
 		if (p.now < first + CHAN_ECHO_HOLD_MS)
 			assert_int_equal(sn.with[FRAME_ECHO_ACK] - with,
@@ -947,13 +813,13 @@ test_echo_ack_every_record(void **state)
 	assert_int_equal(sn.with[FRAME_ECHO_ACK], with + 1);
 	expect_echo(&p, 3, FRAME_ECHO_OFF);
 	rec_free(sn.rec);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- best-effort streams ------------------------------------------------ */
 
 static void
-best_effort_pair(struct pair *p)
+best_effort_pair(struct chfx_pair *p)
 {
 	pair_new(p);
 	assert_int_equal(chan_set_best_effort(p->s, CHAN_STREAM_OUTPUT), 0);
@@ -963,7 +829,7 @@ best_effort_pair(struct pair *p)
 /* Read everything waiting; every byte must be the pattern's byte at its
  * offset, offsets only go up. Returns the bytes read. */
 static size_t
-read_checked(struct pair *p, const uint8_t *pattern, uint64_t *last_end,
+read_checked(struct chfx_pair *p, const uint8_t *pattern, uint64_t *last_end,
     unsigned *jumps)
 {
 	static uint8_t buf[5000];
@@ -989,9 +855,9 @@ read_checked(struct pair *p, const uint8_t *pattern, uint64_t *last_end,
 static void
 test_best_effort_loss(void **state)
 {
-	struct net n = { 30, 20, 11, 0, 0 };
+	struct chfx_net n = { 30, 20, 11, 0, 0 };
 	struct sniff sn;
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t last_end = 0;
 	size_t written = 0, got = 0, room;
 	unsigned jumps = 0;
@@ -999,8 +865,7 @@ test_best_effort_loss(void **state)
 
 	(void)state;
 	best_effort_pair(&p);
-	sniff_init(&sn, &p, 1);
-	p.to_server = &sn;
+	sniff_attach(&sn, &p, TO_SERVER);
 	chan_set_pacing(p.s, PACING_US);
 	for (i = 0; i < 1000 && !chan_read_eof(p.c, CHAN_STREAM_OUTPUT);
 	    i++) {
@@ -1020,7 +885,7 @@ test_best_effort_loss(void **state)
 		/* The client types too, so it sends records. */
 		assert_int_equal(chan_write(p.c, CHAN_STREAM_INPUT, "k", 1),
 		    0);
-		step(&p, &n, 1);
+		assert_int_equal(chfx_step(&p, &n, 1), 0);
 		got += read_checked(&p, random_data, &last_end, &jumps);
 	}
 	assert_true(written == BIG);
@@ -1036,19 +901,18 @@ test_best_effort_loss(void **state)
 	assert_int_equal(sn.acks[CHAN_STREAM_OUTPUT], 0);
 	assert_int_equal(sn.naks[CHAN_STREAM_OUTPUT], 0);
 	rec_free(sn.rec);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* The FIN ends a best-effort stream: at its offset, after a hole. */
 static void
 test_best_effort_fin(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH], k, i;
 	struct frame fin = { .type = FRAME_STREAM_FIN };
 	uint64_t last_end = 0;
 	unsigned jumps = 0;
-	struct pair p;
+	struct chfx_pair p;
+	size_t i;
 
 	(void)state;
 	fin.u.fin = (struct frame_stream_fin){ CHAN_STREAM_OUTPUT, 3010 };
@@ -1057,18 +921,14 @@ test_best_effort_fin(void **state)
 	/* Three records of data; the second is lost. */
 	assert_int_equal(chan_write(p.s, CHAN_STREAM_OUTPUT, random_data,
 	    3000), 0);
-	assert_int_equal(chan_flush(p.s, p.now), 0);
-	k = grab(p.cfd, d, len, BATCH);
-	assert_int_equal(k, 3);
-	for (i = 0; i < k; i++)
+	assert_int_equal(hold(&p, TO_CLIENT), 3);
+	for (i = 0; i < 3; i++)
 		if (i != 1)
-			chan_input(p.c, d[i], len[i],
-			    (struct sockaddr *)&p.saddr, sizeof(p.saddr),
-			    p.now);
+			chfx_input(p.c, &held[i], p.now);
 	assert_true(chan_read_offset(p.c, CHAN_STREAM_OUTPUT) == 0);
 	/* A record adds 41 bytes to its STREAM frame's data. */
 	assert_true(read_checked(&p, random_data, &last_end, &jumps) ==
-	    3000 - (len[1] - 41));
+	    3000 - (held[1].len - 41));
 	assert_int_equal(jumps, 1);
 	assert_true(last_end == 3000);
 	/* The lost record is never resent, whatever time passes. */
@@ -1080,15 +940,35 @@ test_best_effort_fin(void **state)
 	assert_int_equal(chan_write(p.s, CHAN_STREAM_OUTPUT, random_data +
 	    3000, 10), 0);
 	assert_int_equal(chan_write_fin(p.s, CHAN_STREAM_OUTPUT), 0);
-	assert_int_equal(chan_flush(p.s, p.now), 0);
-	k = grab(p.cfd, d, len, BATCH);
-	assert_int_equal(k, 1);
+	assert_int_equal(hold(&p, TO_CLIENT), 1);
 	assert_false(chan_read_eof(p.c, CHAN_STREAM_OUTPUT));
-	to_client(&p, FORGED_SEQ, &fin, 1);
+	forged(&p, TO_CLIENT, FORGED_SEQ, &fin, 1);
 	assert_true(chan_read_eof(p.c, CHAN_STREAM_OUTPUT));
 	assert_true(chan_read_offset(p.c, CHAN_STREAM_OUTPUT) == 3010);
 	assert_true(chan_write_acked(p.s, CHAN_STREAM_OUTPUT));
-	pair_free(&p);
+	chfx_pair_free(&p);
+}
+
+/* A STREAM frame of output: random_data[off, off + len). */
+static struct frame
+output_frame(uint64_t off, size_t len)
+{
+	struct frame f = { .type = FRAME_STREAM };
+
+	f.u.stream = (struct frame_stream){ CHAN_STREAM_OUTPUT, off,
+	    random_data + off, len };
+	return f;
+}
+
+/* The client's output reader is at off, n bytes of random_data there. */
+static void
+expect_output(struct chfx_pair *p, uint64_t off, size_t n)
+{
+	uint8_t b[4];
+
+	assert_true(chan_read_offset(p->c, CHAN_STREAM_OUTPUT) == off);
+	assert_int_equal(chan_read(p->c, CHAN_STREAM_OUTPUT, b, sizeof(b)), n);
+	assert_memory_equal(b, random_data + off, n);
 }
 
 /* Skipped ranges the reader has not reached are bounded: past 32, data
@@ -1097,48 +977,30 @@ static void
 test_best_effort_holes(void **state)
 {
 	struct frame f[41];
-	struct pair p;
-	uint64_t off;
+	struct chfx_pair p;
 	uint8_t b[4];
 	int k;
 
 	(void)state;
 	best_effort_pair(&p);
-	memset(f, 0, sizeof(f));
 	/* One byte at every even offset 0 .. 80. */
-	for (k = 0; k < 41; k++) {
-		f[k].type = FRAME_STREAM;
-		f[k].u.stream = (struct frame_stream){ CHAN_STREAM_OUTPUT,
-		    2 * (uint64_t)k, random_data + 2 * k, 1 };
-	}
-	to_client(&p, FORGED_SEQ, f, 41);
+	for (k = 0; k < 41; k++)
+		f[k] = output_frame(2 * (uint64_t)k, 1);
+	forged(&p, TO_CLIENT, FORGED_SEQ, f, 41);
 	/* 0 arrived in order, 2 .. 64 after 32 holes, the rest dropped. */
-	for (k = 0; k <= 32; k++) {
-		off = chan_read_offset(p.c, CHAN_STREAM_OUTPUT);
-		assert_true(off == 2 * (uint64_t)k);
-		assert_int_equal(chan_read(p.c, CHAN_STREAM_OUTPUT, b,
-		    sizeof(b)), 1);
-		assert_int_equal(b[0], random_data[off]);
-	}
+	for (k = 0; k <= 32; k++)
+		expect_output(&p, 2 * (uint64_t)k, 1);
 	assert_true(chan_read_offset(p.c, CHAN_STREAM_OUTPUT) == 65);
 	assert_int_equal(chan_read(p.c, CHAN_STREAM_OUTPUT, b, sizeof(b)), 0);
 	/* Caught up: the next gap is jumped at once. */
-	f[0].u.stream.offset = 100;
-	f[0].u.stream.data = random_data + 100;
-	f[0].u.stream.len = 2;
-	to_client(&p, FORGED_SEQ + 1, f, 1);
-	assert_true(chan_read_offset(p.c, CHAN_STREAM_OUTPUT) == 100);
-	assert_int_equal(chan_read(p.c, CHAN_STREAM_OUTPUT, b, sizeof(b)), 2);
-	assert_memory_equal(b, random_data + 100, 2);
+	f[0] = output_frame(100, 2);
+	forged(&p, TO_CLIENT, FORGED_SEQ + 1, f, 1);
+	expect_output(&p, 100, 2);
 	/* Late bytes, and the late part of a frame, are dropped. */
-	f[0].u.stream.offset = 90;
-	f[0].u.stream.data = random_data + 90;
-	f[0].u.stream.len = 14;
-	to_client(&p, FORGED_SEQ + 2, f, 1);
-	assert_true(chan_read_offset(p.c, CHAN_STREAM_OUTPUT) == 102);
-	assert_int_equal(chan_read(p.c, CHAN_STREAM_OUTPUT, b, sizeof(b)), 2);
-	assert_memory_equal(b, random_data + 102, 2);
-	pair_free(&p);
+	f[0] = output_frame(90, 14);
+	forged(&p, TO_CLIENT, FORGED_SEQ + 2, f, 1);
+	expect_output(&p, 102, 2);
+	chfx_pair_free(&p);
 }
 
 /* Write room is limited by bytes not yet sent, never by missing ACKs,
@@ -1146,10 +1008,8 @@ test_best_effort_holes(void **state)
 static void
 test_best_effort_room(void **state)
 {
-	static uint8_t d[BATCH][REC_DATAGRAM_MAX + 1];
-	size_t len[BATCH];
 	const struct chan_stats *ss;
-	struct pair p;
+	struct chfx_pair p;
 
 	(void)state;
 	best_effort_pair(&p);
@@ -1164,11 +1024,8 @@ test_best_effort_room(void **state)
 	assert_int_equal(chan_write(p.s, CHAN_STREAM_ERROR, random_data,
 	    CHAN_BACKLOG_MAX), 0);
 	/* ... and every datagram is lost. */
-	while (ss->datagrams_sent < 1000 && chan_timeout_ms(p.s, p.now) == 0) {
-		assert_int_equal(chan_flush(p.s, p.now), 0);
-		while (grab(p.cfd, d, len, BATCH) > 0)
-			;
-	}
+	while (ss->datagrams_sent < 1000 && chan_timeout_ms(p.s, p.now) == 0)
+		(void)hold(&p, TO_CLIENT);
 	assert_int_equal(chan_write_room(p.s, CHAN_STREAM_OUTPUT),
 	    CHAN_BACKLOG_MAX);
 	assert_true(chan_write_acked(p.s, CHAN_STREAM_OUTPUT));
@@ -1183,13 +1040,13 @@ test_best_effort_room(void **state)
 	    MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(chan_set_best_effort(p.c, CHAN_NSTREAMS),
 	    MP_ERR_INVALID_ARGUMENT);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static void
 test_input_sent(void **state)
 {
-	struct pair p;
+	struct chfx_pair p;
 	uint8_t b[8];
 
 	(void)state;
@@ -1204,7 +1061,7 @@ test_input_sent(void **state)
 	assert_int_equal(chan_read(p.s, CHAN_STREAM_INPUT, b, 3), 3);
 	assert_true(chan_read_offset(p.s, CHAN_STREAM_INPUT) == 3);
 	assert_true(chan_read_offset(p.c, CHAN_STREAM_INPUT) == 0);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* ---- malformed updates -------------------------------------------------- */
@@ -1233,13 +1090,13 @@ zstd_raw(uint8_t *out, const uint8_t *p, size_t len, uint64_t declared)
 
 /* One update from a forged STATE frame. */
 static void
-send_one(struct pair *p, uint64_t *seq, uint64_t next, uint8_t flags,
+send_one(struct chfx_pair *p, uint64_t *seq, uint64_t next, uint8_t flags,
     uint16_t index, uint16_t count, const uint8_t *d, size_t len)
 {
 	struct frame f = state_frame(next - 1, next, flags, index, count, d,
 	    len);
 
-	to_client(p, (*seq)++, &f, 1);
+	forged(p, TO_CLIENT, (*seq)++, &f, 1);
 }
 
 static void
@@ -1250,7 +1107,7 @@ test_malformed(void **state)
 	uint8_t pl[4 + 3 + FRAME_STATE_FIXED + 1] = { 0 };
 	const struct chan_stats *cs;
 	struct frame f;
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t seq = FORGED_SEQ, next = 1;
 	size_t n;
 
@@ -1315,9 +1172,9 @@ test_malformed(void **state)
 	assert_true(cs->updates_too_big == 1);
 	/* The server never takes STATE. */
 	f = state_frame(0, 1, 0, 0, 1, text, 10);
-	to_server(&p, seq++, &f, 1);
+	forged(&p, TO_SERVER, seq++, &f, 1);
 	assert_true(chan_get_stats(p.s)->wrong_direction == 1);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 /* What the sending side refuses. */
@@ -1326,7 +1183,7 @@ test_send_limits(void **state)
 {
 	static uint8_t huge[UPDATE_PLAIN_MAX + 1];
 	struct buf *out = buf_new(64);
-	struct pair p;
+	struct chfx_pair p;
 	uint64_t b, n;
 	uint8_t fl;
 
@@ -1374,7 +1231,7 @@ test_send_limits(void **state)
 	    MP_ERR_NO_SPACE);
 	expect_update(&p, 0, 9, 0, random_data, 100);
 	buf_free(out);
-	pair_free(&p);
+	chfx_pair_free(&p);
 }
 
 static int

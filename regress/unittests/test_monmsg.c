@@ -12,6 +12,8 @@
 #include "common/monmsg.h"
 #include "regress/unittests/chan_fixture.h"
 
+static const struct hs_keys erased;	/* keys after a refusal */
+
 static struct buf *
 fresh(void)
 {
@@ -74,11 +76,29 @@ test_keys_bad_lengths(void **state)
 	buf_free(b);
 }
 
+/* c encoded (and one more byte if trailing) and decoded: the decoder's
+ * result; on success the same configuration. */
+static int
+config_trip(const struct mon_config *c, int trailing)
+{
+	struct mon_config got;
+	struct buf *b = fresh();
+	int r;
+
+	assert_int_equal(monmsg_put_config(b, c), 0);
+	if (trailing)
+		assert_int_equal(buf_put_u8(b, 0), 0);
+	r = monmsg_get_config(b, &got);
+	if (r == 0)
+		assert_memory_equal(c, &got, sizeof(*c));
+	buf_free(b);
+	return r;
+}
+
 static void
 test_config_round_trip_and_ranges(void **state)
 {
-	struct mon_config c, got;
-	struct buf *b = fresh();
+	struct mon_config c;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -91,18 +111,148 @@ test_config_round_trip_and_ranges(void **state)
 	c.pacing_us = 1000;
 	c.no_pty = 1;
 	strcpy(c.hostkey, "ed25519");
-	assert_int_equal(monmsg_put_config(b, &c), 0);
-	assert_int_equal(monmsg_get_config(b, &got), 0);
-	assert_memory_equal(&c, &got, sizeof(c));
-	buf_reset(b);
+	assert_int_equal(config_trip(&c, 0), 0);
+	assert_int_equal(config_trip(&c, 1), MP_ERR_TRAILING_DATA);
 	c.phase = 3;		/* no such phase */
-	assert_int_equal(monmsg_put_config(b, &c), 0);
-	assert_int_equal(monmsg_get_config(b, &got), MP_ERR_INVALID_FORMAT);
-	buf_reset(b);
+	assert_int_equal(config_trip(&c, 0), MP_ERR_INVALID_FORMAT);
 	c.phase = MON_PHASE_PREAUTH;
 	c.no_pty = 2;		/* a flag is 0 or 1 */
-	assert_int_equal(monmsg_put_config(b, &c), 0);
-	assert_int_equal(monmsg_get_config(b, &got), MP_ERR_INVALID_FORMAT);
+	assert_int_equal(config_trip(&c, 0), MP_ERR_INVALID_FORMAT);
+}
+
+/* A session with a PTY: its mode, window, push interval and scrollback
+ * rate. */
+static void
+session_config(struct mon_config *c)
+{
+	*c = (struct mon_config){ .phase = MON_PHASE_SESSION,
+	    .mode = MON_MODE_STATESYNC, .cols = 80, .rows = 24,
+	    .xpixel = 65535, .ypixel = 480, .push_ms = 30,
+	    .scrollback_rate = 0xfffffffe, .warmup_ms = 50,
+	    .timeout_s = 3600 };
+}
+
+/* A window of 1 to 4096 columns and rows with a PTY; a session without
+ * one is reliable; no mode above statesync. */
+static void
+test_config_session_fields(void **state)
+{
+	static const struct {
+		uint16_t cols, rows;
+		uint8_t no_pty, mode;
+		int want;
+	} cases[] = {
+		{ 80, 24, 0, MON_MODE_STATESYNC, 0 },
+		{ 1, 1, 0, MON_MODE_DATAGRAM, 0 },
+		{ 4096, 4096, 0, MON_MODE_RELIABLE, 0 },
+		{ 0, 24, 0, MON_MODE_STATESYNC, MP_ERR_INVALID_FORMAT },
+		{ 4097, 24, 0, MON_MODE_STATESYNC, MP_ERR_INVALID_FORMAT },
+		{ 80, 0, 0, MON_MODE_STATESYNC, MP_ERR_INVALID_FORMAT },
+		{ 80, 4097, 0, MON_MODE_STATESYNC, MP_ERR_INVALID_FORMAT },
+		{ 80, 24, 0, MON_MODE_STATESYNC + 1, MP_ERR_INVALID_FORMAT },
+		{ 80, 24, 0, 255, MP_ERR_INVALID_FORMAT },
+		{ 0, 0, 1, MON_MODE_RELIABLE, 0 },
+		{ 80, 24, 1, MON_MODE_DATAGRAM, MP_ERR_INVALID_FORMAT },
+		{ 80, 24, 1, MON_MODE_STATESYNC, MP_ERR_INVALID_FORMAT },
+	};
+	struct mon_config c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		session_config(&c);
+		c.cols = cases[i].cols;
+		c.rows = cases[i].rows;
+		c.no_pty = cases[i].no_pty;
+		c.mode = cases[i].mode;
+		assert_int_equal(config_trip(&c, 0), cases[i].want);
+	}
+	/* Before login there is no window yet, but still no such mode. */
+	session_config(&c);
+	c.phase = MON_PHASE_PREAUTH;
+	c.cols = c.rows = 0;
+	assert_int_equal(config_trip(&c, 0), 0);
+	c.mode = MON_MODE_STATESYNC + 1;
+	assert_int_equal(config_trip(&c, 0), MP_ERR_INVALID_FORMAT);
+}
+
+/* chfx_session_keys() and size encoded (and one more byte if trailing),
+ * decoded into got and got_size: the decoder's result; got is the keys
+ * on success, erased on failure. */
+static int
+rekey_trip(const uint16_t size[4], int trailing, struct hs_keys *got,
+    uint16_t got_size[4])
+{
+	struct hs_keys k;
+	struct buf *b = fresh();
+	int r;
+
+	chfx_session_keys(&k);
+	assert_int_equal(monmsg_put_rekey(b, &k, size), 0);
+	if (trailing)
+		assert_int_equal(buf_put_u8(b, 0), 0);
+	memset(got, 0xa5, sizeof(*got));
+	r = monmsg_get_rekey(b, got, got_size);
+	if (r == 0)
+		assert_memory_equal(&k, got, sizeof(k));
+	else
+		assert_memory_equal(got, &erased, sizeof(*got));
+	buf_free(b);
+	return r;
+}
+
+static void
+test_rekey_round_trip(void **state)
+{
+	static const uint16_t sizes[][4] = {
+		{ 80, 24, 640, 480 },
+		{ 1, 1, 0, 0 },
+		{ 4096, 4096, 65535, 65535 },
+	};
+	struct hs_keys got;
+	uint16_t got_size[4];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		assert_int_equal(rekey_trip(sizes[i], 0, &got, got_size), 0);
+		assert_memory_equal(got_size, sizes[i], sizeof(got_size));
+	}
+}
+
+/* Columns or rows out of 1 .. 4096, a trailing byte, any strict prefix:
+ * refused, the keys erased. */
+static void
+test_rekey_refused(void **state)
+{
+	static const uint16_t sizes[][4] = {
+		{ 0, 24, 0, 0 },
+		{ 4097, 24, 0, 0 },
+		{ 80, 0, 0, 0 },
+		{ 80, 65535, 0, 0 },
+	};
+	static const uint16_t good[4] = { 80, 24, 0, 0 };
+	struct hs_keys k, got;
+	uint16_t got_size[4];
+	struct buf *b = fresh(), *cut;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		assert_int_equal(rekey_trip(sizes[i], 0, &got, got_size),
+		    MP_ERR_INVALID_FORMAT);
+	assert_int_equal(rekey_trip(good, 1, &got, got_size),
+	    MP_ERR_TRAILING_DATA);
+	chfx_session_keys(&k);
+	assert_int_equal(monmsg_put_rekey(b, &k, good), 0);
+	n = buf_len(b);
+	for (i = 0; i < n; i++) {
+		assert_non_null(cut = buf_from(buf_ptr(b), i));
+		memset(&got, 0xa5, sizeof(got));
+		assert_int_not_equal(monmsg_get_rekey(cut, &got, got_size), 0);
+		assert_memory_equal(&got, &erased, sizeof(got));
+		buf_free(cut);
+	}
 	buf_free(b);
 }
 
@@ -177,6 +327,9 @@ main(void)
 		cmocka_unit_test(test_keys_truncated_and_trailing),
 		cmocka_unit_test(test_keys_bad_lengths),
 		cmocka_unit_test(test_config_round_trip_and_ranges),
+		cmocka_unit_test(test_config_session_fields),
+		cmocka_unit_test(test_rekey_round_trip),
+		cmocka_unit_test(test_rekey_refused),
 		cmocka_unit_test(test_reply_round_trip),
 		cmocka_unit_test(test_reply_too_many_sessions),
 		cmocka_unit_test(test_result_codes),

@@ -25,6 +25,9 @@ echo_written(struct echo *e, uint64_t n, uint64_t now)
 	e->nmark++;
 }
 
+/* A password prompt: the line discipline collects a line (canonical
+ * mode) without echoing it. A program in raw mode with echo off (a shell's
+ * line editor, a full-screen program) echoes by itself: not that. */
 static int
 pty_echo_off(int pty_fd, int was)
 {
@@ -32,7 +35,7 @@ pty_echo_off(int pty_fd, int was)
 
 	if (tcgetattr(pty_fd, &t) != 0)
 		return was;
-	return (t.c_lflag & ECHO) == 0;
+	return (t.c_lflag & ECHO) == 0 && (t.c_lflag & ICANON) != 0;
 }
 
 void

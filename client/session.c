@@ -561,12 +561,13 @@ loop(struct session *s)
 			s->heard_ms = chan_last_heard_ms(s->chan);
 		if ((r = maybe_reconnect(s, now)) != 0)
 			return r;
-		take_server(s, now);
+		/* Keystrokes leave before the screen is drawn. */
 		if ((r = chan_flush(s->chan, now)) != 0) {
 			say(LOG_LEVEL_ERROR, "session failed: %s",
 			    mp_strerror(r));
 			return r;
 		}
+		take_server(s, now);
 		if (session_over(s))
 			return 1;
 		if (s->escaped || s->quit_signal)

@@ -4,6 +4,7 @@ set -u
 
 : "${MP_BUILD_DIR:?run through make bench (MP_BUILD_DIR unset)}"
 B="$MP_BUILD_DIR/bin"
+. "$(dirname "$0")/mps-setup"
 N=${LOGIN_BENCH_RUNS:-50}
 SSHD=/usr/sbin/sshd
 
@@ -32,31 +33,8 @@ free_port() {
 }
 
 # ---- mps ------------------------------------------------------------------
-mkdir -p -m 700 "$D/home"
-mkdir -p -m 755 "$D/empty" "$D/pam.d"
-HOME="$D/home" "$B/mp-keygen" generate -n >/dev/null
-"$B/mp-keygen" generate -n -o "$D/mps_host_key" >/dev/null
-install -m 600 "$D/home/.mp/id_ed25519.pub" "$D/mp_authorized_keys"
-# The same account and session stacks sshd uses on Debian.
-printf '@include common-auth\n@include common-account\n@include common-session\n' >"$D/pam.d/mps"
 MPS_PORT=$(free_port)
-{
-	echo "[mps]"
-	echo "ip = \"127.0.0.1\""
-	echo "port = $MPS_PORT"
-	echo "private_key_path = \"$D/mps_host_key\""
-	echo "authorized_keys_file = \"$D/mp_authorized_keys\""
-	echo "mps_net_path = \"$B/mps-net\""
-	echo "udp_port_range = \"47000-47999\""
-	echo "per_source_penalties = false"
-	if [ "$(id -u)" -eq 0 ]; then
-		echo "pam_confdir = \"$D/pam.d\""
-		echo "privsep_chroot = \"$D/empty\""
-	fi
-} >"$D/mps.toml"
-if [ "$(id -u)" -eq 0 ] && ! id mpsd >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin mpsd
-fi
+bench_mps_setup "$MPS_PORT" 47000-47999 || exit 1
 "$B/mps" -e -c "$D/mps.toml" 2>"$D/mps.log" &
 MPS_PID=$!
 

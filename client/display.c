@@ -35,6 +35,7 @@ struct display {
 	struct term_state server;	/* snapshot of the server's screen */
 	uint64_t server_version;
 	uint64_t acked;			/* state acknowledged to the server */
+	int acked_any;
 	uint64_t echo_ack;
 	int echo_off;
 	uint32_t srtt_ms;
@@ -130,7 +131,7 @@ take_updates(struct display *d, struct chan *c)
 			d->dirty = 1;
 			break;
 		case SCREEN_OLD:
-			d->acked = 0;	/* our acknowledgement was lost */
+			d->acked_any = 0;	/* our acknowledgement was lost */
 			break;
 		case SCREEN_NO_BASE:
 			(void)chan_request_repaint(c);
@@ -139,6 +140,7 @@ take_updates(struct display *d, struct chan *c)
 			break;
 		case SCREEN_BAD:
 			log_debug("dropped a malformed screen update");
+			(void)chan_request_repaint(c);
 			break;
 		}
 		buf_reset(d->update);
@@ -149,11 +151,14 @@ static void
 take_output(struct display *d, struct chan *c)
 {
 	uint8_t tmp[READ_CHUNK];
+	uint64_t offset;
 	size_t n;
 
-	while ((n = chan_read(c, CHAN_STREAM_OUTPUT, tmp, sizeof(tmp))) > 0) {
-		client_screen_output(d->screen,
-		    chan_read_offset(c, CHAN_STREAM_OUTPUT) - n, tmp, n);
+	/* The bytes start at the offset before the read (a read stops at a
+	 * gap; the offset may jump it afterwards). */
+	while ((offset = chan_read_offset(c, CHAN_STREAM_OUTPUT),
+	    n = chan_read(c, CHAN_STREAM_OUTPUT, tmp, sizeof(tmp))) > 0) {
+		client_screen_output(d->screen, offset, tmp, n);
 		d->dirty = 1;
 	}
 }
@@ -165,10 +170,13 @@ acknowledge(struct display *d, struct chan *c)
 {
 	uint64_t state = client_screen_state(d->screen);
 
-	if (state == 0 || state == d->acked)
+	if (!client_screen_has_state(d->screen) ||
+	    (d->acked_any && state == d->acked))
 		return;
-	if (chan_ack_update(c, state) == 0)
+	if (chan_ack_update(c, state) == 0) {
 		d->acked = state;
+		d->acked_any = 1;
+	}
 }
 
 void
@@ -233,6 +241,7 @@ display_reset(struct display *d)
 	d->predict = predict;
 	d->server_version = (uint64_t)-1;
 	d->acked = 0;
+	d->acked_any = 0;
 	d->echo_ack = 0;
 	d->echo_off = 0;
 	d->dirty = 1;

@@ -5,7 +5,7 @@
 #include "client/screen.h"
 #include "common/buf.h"
 
-#define UPDATE_HEADER	4	/* uint16 columns, uint16 rows */
+#define UPDATE_HEADER	16	/* columns, rows, first line, lines */
 
 enum mode { MODE_RELIABLE, MODE_DATAGRAM, MODE_STATESYNC };
 
@@ -24,8 +24,15 @@ struct client_screen {
 	struct term *term;
 	uint16_t cols, rows;		/* the emulator's size */
 	int quiet;			/* replaying: scrolled lines are old */
+	/* statesync: the lines an update pushes are numbered; the client
+	 * keeps each once, and no line the diff itself scrolls */
+	int feeding;			/* an update is being fed */
+	uint64_t feed_first;		/* number of the update's first line */
+	uint32_t feed_count, feed_seen;
+	uint64_t lines_end;		/* next line number not yet kept */
 	uint64_t version;
 	uint64_t state;			/* newest applied: number or offset */
+	int applied;			/* an update was applied */
 	/* statesync */
 	struct term_state cur;		/* the newest state applied */
 	struct held held[SCREEN_HELD_STATES];	/* older ones, oldest first */
@@ -55,6 +62,26 @@ qline_free(struct qline *l)
 	l->cells = NULL;
 }
 
+/* Whether a line scrolled by the emulator is new for the terminal's
+ * scrollback: in statesync, only the update's own lines, each once. */
+static int
+keep_line(struct client_screen *s)
+{
+	uint64_t n;
+
+	if (s->mode != MODE_STATESYNC)
+		return 1;
+	if (!s->feeding || s->feed_seen >= s->feed_count)
+		return 0;	/* the diff's own scrolling */
+	n = s->feed_first + s->feed_seen++;
+	if (n < s->lines_end)
+		return 0;	/* already kept from an earlier update */
+	if (n > s->lines_end && s->lines_end != 0)
+		s->dropped = 1;	/* some never came */
+	s->lines_end = n + 1;
+	return 1;
+}
+
 static void
 on_scrollback(void *arg, const struct term_cell *row, uint16_t cols,
     int wrapped)
@@ -63,7 +90,7 @@ on_scrollback(void *arg, const struct term_cell *row, uint16_t cols,
 	struct qline *l;
 
 	(void)wrapped;
-	if (s->quiet)
+	if (s->quiet || !keep_line(s))
 		return;
 	if (s->qlen == SCREEN_QUEUE_LINES) {
 		client_screen_lines_taken(s, 1);
@@ -168,19 +195,38 @@ feed(struct client_screen *s, const uint8_t *p, size_t len)
 	s->version++;
 }
 
-/* Give the emulator the update's size (only a full screen may change
- * it: callers check); the bytes after the header in *p, *len. */
-static int
-take_header(struct client_screen *s, const uint8_t **p, size_t *len)
-{
+/* An update's header (PROTOCOL.md 3.4). */
+struct header {
 	uint16_t cols, rows;
+	uint64_t first;			/* number of the first line pushed */
+	uint32_t count;			/* lines pushed */
+};
 
-	if (*len < UPDATE_HEADER)
+static int
+get_header(const uint8_t **p, size_t *len, struct header *h)
+{
+	struct buf *b = buf_from(*p, *len);
+	int r;
+
+	if (b == NULL)
 		return -1;
-	cols = (uint16_t)((*p)[0] << 8 | (*p)[1]);
-	rows = (uint16_t)((*p)[2] << 8 | (*p)[3]);
-	*p += UPDATE_HEADER;
-	*len -= UPDATE_HEADER;
+	r = buf_get_u16(b, &h->cols) == 0 && buf_get_u16(b, &h->rows) == 0 &&
+	    buf_get_u64(b, &h->first) == 0 && buf_get_u32(b, &h->count) == 0 &&
+	    h->cols >= 1 && h->cols <= TERM_COLS_MAX && h->rows >= 1 &&
+	    h->rows <= TERM_ROWS_MAX &&
+	    (size_t)h->cols * h->rows <= TERM_CELLS_MAX ? 0 : -1;
+	buf_free(b);
+	if (r == 0) {
+		*p += UPDATE_HEADER;
+		*len -= UPDATE_HEADER;
+	}
+	return r;
+}
+
+/* The emulator at that size (its content is then repainted). */
+static int
+size_emulator(struct client_screen *s, uint16_t cols, uint16_t rows)
+{
 	if (cols == s->cols && rows == s->rows)
 		return 0;
 	if (term_resize(s->term, cols, rows) != 0)
@@ -215,87 +261,122 @@ find_held(const struct client_screen *s, uint64_t num)
 	return NULL;
 }
 
-/* Bring the emulator from the state it shows, from, back to an older
- * one, to; the lines it scrolls are not new. */
+/* Feed bytes that bring the emulator somewhere it already was: the
+ * lines they scroll are not new. */
 static int
-rewind_to(struct client_screen *s, const struct term_state *from,
-    const struct term_state *to)
+feed_quietly(struct client_screen *s, const struct buf *b)
+{
+	s->quiet = 1;
+	feed(s, buf_ptr(b), buf_len(b));
+	s->quiet = 0;
+	return 0;
+}
+
+/* Bring the emulator from the newest state back to an older one it
+ * held (of another size: by a full repaint). */
+static int
+rewind_to(struct client_screen *s, const struct term_state *to)
 {
 	struct buf *b = buf_new(BUF_SIZE_MAX);
-	int r = -1;
+	int same = to->cols == s->cur.cols && to->rows == s->cur.rows, r = -1;
 
-	if (b != NULL && term_diff(from, to, b) == 0) {
-		s->quiet = 1;
-		feed(s, buf_ptr(b), buf_len(b));
-		s->quiet = 0;
-		r = 0;
-	}
+	if (b != NULL && (same || size_emulator(s, to->cols, to->rows) == 0) &&
+	    term_diff(same ? &s->cur : NULL, to, b) == 0)
+		r = feed_quietly(s, b);
 	buf_free(b);
 	return r;
 }
 
-/* The newest state joins the held ones (the oldest goes if full). */
+/* The state shown before the update joins the held ones (the oldest
+ * goes if full); the new one becomes the newest. */
 static void
-hold_current(struct client_screen *s)
+hold_previous(struct client_screen *s, struct term_state *prev,
+    uint64_t num)
 {
-	if (s->state == 0)
-		return;
 	if (s->nheld == SCREEN_HELD_STATES) {
 		term_state_free(&s->held[0].st);
 		memmove(s->held, s->held + 1,
 		    (s->nheld - 1) * sizeof(s->held[0]));
 		s->nheld--;
 	}
-	s->held[s->nheld].num = s->state;
-	s->held[s->nheld].st = s->cur;
+	s->held[s->nheld].num = num;
+	s->held[s->nheld].st = *prev;
 	s->nheld++;
-	memset(&s->cur, 0, sizeof(s->cur));
+	memset(prev, 0, sizeof(*prev));
 }
 
-/* The update's size must be its base's, unless it is a full screen. */
-static int
-size_fits(const struct client_screen *s, uint64_t base, const uint8_t *p,
-    size_t len)
+/* Forget everything: only a full update (base 0) applies now. */
+static void
+forget_states(struct client_screen *s)
 {
-	const struct term_state *b = &s->cur;
-	const struct held *h;
+	while (s->nheld > 0)
+		term_state_free(&s->held[--s->nheld].st);
+	s->state = 0;
+	s->applied = 0;
+}
 
-	if (len < UPDATE_HEADER)
-		return 0;
-	if (base == 0)
-		return 1;
+/* The base's size must be the update's (only base 0 may change it). */
+static const struct term_state *
+base_state(const struct client_screen *s, uint64_t base,
+    const struct header *h)
+{
+	const struct held *held;
+	const struct term_state *b = &s->cur;
+
 	if (base != s->state) {
-		if ((h = find_held(s, base)) == NULL)
-			return 0;
-		b = &h->st;
+		if ((held = find_held(s, base)) == NULL)
+			return NULL;
+		b = &held->st;
 	}
-	return b->cols == (uint16_t)(p[0] << 8 | p[1]) &&
-	    b->rows == (uint16_t)(p[2] << 8 | p[3]);
+	return b->cols == h->cols && b->rows == h->rows ? b : NULL;
+}
+
+/* Feed an update's bytes, keeping the lines it pushes that are new. */
+static void
+feed_update(struct client_screen *s, const struct header *h,
+    const uint8_t *p, size_t len)
+{
+	s->feeding = 1;
+	s->feed_first = h->first;
+	s->feed_count = h->count;
+	s->feed_seen = 0;
+	feed(s, p, len);
+	s->feeding = 0;
 }
 
 static enum screen_applied
 statesync_update(struct client_screen *s, uint64_t base, uint64_t num,
     const uint8_t *p, size_t len)
 {
-	const struct held *h;
-	int rewind = base != 0 && base != s->state;
+	const struct term_state *from = NULL;
+	struct term_state prev;
+	struct header h;
+	uint64_t prev_num = s->state;
 
 	if (num <= s->state)
 		return SCREEN_OLD;
-	if (rewind && find_held(s, base) == NULL)
+	if (get_header(&p, &len, &h) != 0)
+		return SCREEN_BAD;
+	if (base != 0 && (from = base_state(s, base, &h)) == NULL)
+		return find_held(s, base) != NULL || base == s->state ?
+		    SCREEN_BAD : SCREEN_NO_BASE;
+	if (base == 0 && size_emulator(s, h.cols, h.rows) != 0)
+		return SCREEN_BAD;
+	if (from != NULL && from != &s->cur && rewind_to(s, from) != 0)
 		return SCREEN_NO_BASE;
-	if (!size_fits(s, base, p, len))
+	feed_update(s, &h, p, len);
+	prev = s->cur;
+	memset(&s->cur, 0, sizeof(s->cur));
+	if (snapshot_newest(s) != 0) {
+		term_state_free(&prev);
+		forget_states(s);
 		return SCREEN_BAD;
-	hold_current(s);
-	if (rewind && ((h = find_held(s, base)) == NULL ||
-	    rewind_to(s, &s->held[s->nheld - 1].st, &h->st) != 0))
-		return SCREEN_NO_BASE;
-	if (take_header(s, &p, &len) != 0)
-		return SCREEN_BAD;
-	feed(s, p, len);
-	if (snapshot_newest(s) != 0)
-		return SCREEN_BAD;
+	}
+	if (prev_num != 0)
+		hold_previous(s, &prev, prev_num);
+	term_state_free(&prev);
 	s->state = num;
+	s->applied = 1;
 	return SCREEN_APPLIED;
 }
 
@@ -305,13 +386,19 @@ static enum screen_applied
 apply_full(struct client_screen *s, const uint8_t *p, size_t len,
     uint64_t offset)
 {
-	if (take_header(s, &p, &len) != 0)
+	struct header h;
+
+	if (get_header(&p, &len, &h) != 0 ||
+	    size_emulator(s, h.cols, h.rows) != 0)
 		return SCREEN_BAD;
+	s->quiet = 1;		/* a repaint scrolls nothing new */
 	feed(s, p, len);
+	s->quiet = 0;
 	if (snapshot_newest(s) != 0)
 		return SCREEN_BAD;
 	s->state = offset;
 	s->in_sync = 1;
+	s->applied = 1;
 	return SCREEN_APPLIED;
 }
 
@@ -447,12 +534,18 @@ client_screen_resize(struct client_screen *s, uint16_t cols, uint16_t rows)
 {
 	if (s->mode == MODE_STATESYNC)
 		return 0;	/* the server's next state has the size */
-	if (term_resize(s->term, cols, rows) != 0)
+	if (size_emulator(s, cols, rows) != 0)
 		return -1;
-	s->cols = cols;
-	s->rows = rows;
+	s->in_sync = 0;		/* resized at another point than the server */
 	s->version++;
 	return snapshot_newest(s);
+}
+
+int
+client_screen_has_state(const struct client_screen *s)
+{
+	return s->applied ||
+	    (s->mode == MODE_DATAGRAM && s->in_sync && s->hist_end > 0);
 }
 
 uint64_t

@@ -45,6 +45,9 @@ int client_screen_resize(struct client_screen *s, uint16_t cols,
  * statesync, its offset in reliable), or in datagram the offset up to
  * which the screen has every byte of output (PROTOCOL.md 3.4). */
 uint64_t client_screen_state(const struct client_screen *s);
+/* 1 once there is a state to acknowledge (an update applied, or in
+ * datagram output received whole). */
+int client_screen_has_state(const struct client_screen *s);
 /* Counts changes: equal values mean an unchanged screen. */
 uint64_t client_screen_version(const struct client_screen *s);
 int client_screen_snapshot(const struct client_screen *s,

@@ -119,6 +119,12 @@ screen_snapshot(const struct screen *s, struct term_state *out)
 	return term_snapshot(s->term, out);
 }
 
+int
+screen_snapshot_primary(const struct screen *s, struct term_state *out)
+{
+	return term_snapshot_primary(s->term, out);
+}
+
 size_t
 screen_replies(const struct screen *s, const uint8_t **p)
 {

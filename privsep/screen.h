@@ -36,6 +36,8 @@ int screen_resize(struct screen *s, uint16_t cols, uint16_t rows,
 /* Counts every write and resize: equal values mean an unchanged screen. */
 uint64_t screen_version(const struct screen *s);
 int screen_snapshot(const struct screen *s, struct term_state *out);
+/* The primary screen while the alternate one is shown (term.h). */
+int screen_snapshot_primary(const struct screen *s, struct term_state *out);
 
 /* Replies of the emulator to the program's queries, waiting for the PTY;
  * screen_replies_taken() drops n of them once written. */

@@ -87,11 +87,15 @@ take_output(struct netsess *s, struct source *src, const uint8_t *p,
 		screen_write(s->screen, p, n);
 		if (s->mode == MON_MODE_STATESYNC)
 			return;
-		if (s->mode == MON_MODE_DATAGRAM) {
-			room = chan_write_room(s->chan, src->stream);
-			n = n < room ? n : room;
-		}
 		s->out_offset += n;
+		if (s->mode == MON_MODE_DATAGRAM &&
+		    (room = chan_write_room(s->chan, src->stream)) < n) {
+			/* No room: a gap the client sees, and the next full
+			 * screen covers. */
+			if (chan_skip(s->chan, src->stream, n) != 0)
+				fatal("stream skip refused");
+			return;
+		}
 	}
 	if (n > 0 && chan_write(s->chan, src->stream, p, n) != 0)
 		fatal("stream write refused");

@@ -18,6 +18,7 @@
 #define ACK_DELAY_MS		20
 #define CHUNKS_WAIT_MS		1	/* poll while chunks go out */
 #define NEVER			UINT64_MAX
+#define UPDATE_HEADER		16	/* size, first line, lines */
 
 /* A statesync state the client may hold. */
 struct saved {
@@ -48,6 +49,7 @@ struct updater {
 	/* datagram and reliable: stream 1 offsets */
 	uint64_t offset_acked, offset_sent;
 	uint64_t behind_since;		/* output went unacknowledged at */
+	int full_out;			/* a full screen was sent */
 };
 
 struct updater *
@@ -99,6 +101,7 @@ updater_restart(struct updater *u)
 		saved_clear(&u->sent[i]);
 	u->nsent = 0;
 	u->offset_acked = u->offset_sent = 0;
+	u->full_out = 0;
 	u->behind_since = 0;
 	u->last_send = 0;
 	u->backoff_ms = 0;
@@ -219,8 +222,21 @@ first_line(struct updater *u, const struct screen *s, uint64_t line_end,
 	return lo;
 }
 
-/* Into u->out: the size, then the lines [lo, end) pushed through the top
- * of base (NULL: any screen), then the diff to st. */
+/* How many of the lines from lo on, before end, are kept (a line lost
+ * to a failed allocation ends the run). */
+static uint64_t
+lines_kept(const struct screen *s, uint64_t lo, uint64_t end)
+{
+	uint64_t n = 0;
+
+	while (lo + n < end && screen_line(s, lo + n) != NULL)
+		n++;
+	return n;
+}
+
+/* Into u->out: the header (size, number of the first line pushed, how
+ * many), then the lines [lo, end) pushed through the top of base (NULL:
+ * any screen), then the diff to st (PROTOCOL.md 3.4). */
 static int
 build_update(struct updater *u, const struct screen *s,
     const struct term_state *base, uint64_t lo, uint64_t end,
@@ -228,21 +244,25 @@ build_update(struct updater *u, const struct screen *s,
 {
 	struct term_state cur;
 	const struct screen_line *l;
+	uint64_t i, n = lines_kept(s, lo, end);
 	int r;
 
 	buf_reset(u->out);
 	if ((r = buf_put_u16(u->out, st->cols)) != 0 ||
-	    (r = buf_put_u16(u->out, st->rows)) != 0)
+	    (r = buf_put_u16(u->out, st->rows)) != 0 ||
+	    (r = buf_put_u64(u->out, lo)) != 0 ||
+	    (r = buf_put_u32(u->out, (uint32_t)n)) != 0)
 		return r;
-	if (lo == end)
+	if (n == 0)
 		return term_diff(base, st, u->out);
 	r = base != NULL ? term_state_copy(&cur, base) :
 	    term_state_init(&cur, st->cols, st->rows);
 	if (r == 0 && base == NULL)
 		r = term_diff(NULL, &cur, u->out);
-	for (; r == 0 && lo < end; lo++)
-		if ((l = screen_line(s, lo)) != NULL)
-			r = term_push_line(&cur, l->cells, l->cols, u->out);
+	for (i = 0; r == 0 && i < n; i++) {
+		l = screen_line(s, lo + i);
+		r = term_push_line(&cur, l->cells, l->cols, u->out);
+	}
 	if (r == 0)
 		r = term_diff(&cur, st, u->out);
 	term_state_free(&cur);
@@ -351,6 +371,28 @@ statesync_timeout(const struct updater *u, const struct chan *c,
 
 /* ---- datagram and reliable: full screens at a stream offset -------------- */
 
+/* A full screen for a byte stream: on the alternate screen, the primary
+ * one is painted first, so that the program's ?1049l later in the stream
+ * brings back the right screen and cursor on the client too. */
+static int
+build_full(struct updater *u, const struct screen *s,
+    const struct term_state *st)
+{
+	struct term_state primary;
+	int r;
+
+	if ((r = build_update(u, s, NULL, 0, 0, st)) != 0 ||
+	    !(st->modes & TERM_MODE_ALTSCREEN))
+		return r;
+	if ((r = screen_snapshot_primary(s, &primary)) != 0)
+		return r;
+	buf_consume_end(u->out, buf_len(u->out) - UPDATE_HEADER);
+	if ((r = term_diff(NULL, &primary, u->out)) == 0)
+		r = term_diff(&primary, st, u->out);
+	term_state_free(&primary);
+	return r;
+}
+
 static void
 send_full(struct updater *u, struct chan *c, const struct screen *s,
     uint64_t offset, uint64_t now)
@@ -362,46 +404,59 @@ send_full(struct updater *u, struct chan *c, const struct screen *s,
 		log_error("out of memory for a screen update");
 		return;
 	}
-	if ((r = build_update(u, s, NULL, 0, 0, &st)) != 0 ||
+	if ((r = build_full(u, s, &st)) != 0 ||
 	    (r = chan_send_update(c, 0, offset, 0, buf_ptr(u->out),
 	    buf_len(u->out))) != 0)
 		log_error("cannot send a screen update: %s", mp_strerror(r));
 	else {
 		u->offset_sent = offset;
+		u->full_out = 1;
 		u->repaint = 0;
 		sent_now(u, now, 0, c);
 	}
 	term_state_free(&st);
 }
 
-/* Datagram: the client acknowledges the stream offset up to which it
- * has every byte; output not acknowledged for a push interval was lost
+/* The client acknowledges the full screens it applied (their offsets)
+ * and, in datagram, the stream offset up to which it has every byte.
+ * Datagram output not acknowledged for a push interval was lost
  * somewhere, and a full screen corrects it. */
 static void
-track_datagram(struct updater *u, const struct chan *c, uint64_t offset,
+track_acks(struct updater *u, const struct chan *c, uint64_t offset,
     uint64_t now)
 {
 	uint64_t a = chan_update_acked(c);
 
 	if (a > u->offset_acked && a <= offset)
 		u->offset_acked = a;
-	if (offset <= u->offset_acked)
+	if (u->mode != MON_MODE_DATAGRAM || offset <= u->offset_acked)
 		u->behind_since = 0;
 	else if (u->behind_since == 0)
 		u->behind_since = now;
 }
 
+/* A full screen sent and not yet acknowledged. */
+static int
+full_unacked(const struct updater *u, const struct chan *c)
+{
+	return u->full_out && !(chan_update_ack_seen(c) &&
+	    chan_update_acked(c) >= u->offset_sent);
+}
+
 /* When a full screen is due: now if the client asked for one or the
  * window changed (the client's emulator was resized at another point of
- * the stream), else (datagram) a push interval after output went
- * unacknowledged, and at most once per interval. NEVER if none. */
+ * the stream); one RTO after a full screen not acknowledged (sent
+ * again); in datagram, a push interval after output went
+ * unacknowledged, at most once per interval. NEVER if none. */
 static uint64_t
-full_due_at(const struct updater *u)
+full_due_at(const struct updater *u, const struct chan *c)
 {
 	uint64_t due;
 
 	if (u->repaint)
 		return 0;
+	if (full_unacked(u, c))
+		return u->last_send + resend_timeout(u, c);
 	if (u->mode != MON_MODE_DATAGRAM || u->behind_since == 0)
 		return NEVER;
 	due = u->behind_since + u->push_ms;
@@ -413,13 +468,12 @@ static void
 run_full(struct updater *u, struct chan *c, const struct screen *s,
     uint64_t offset, uint64_t now)
 {
-	if (u->mode == MON_MODE_DATAGRAM)
-		track_datagram(u, c, offset, now);
-	if (chan_update_pending(c) || full_due_at(u) > now)
+	track_acks(u, c, offset, now);
+	if (chan_update_pending(c) || full_due_at(u, c) > now)
 		return;
-	if (!u->repaint && offset == u->offset_sent) {
+	if (!u->repaint && offset == u->offset_sent && u->full_out) {
 		(void)chan_resend_update(c);
-		sent_now(u, now, 0, c);
+		sent_now(u, now, 1, c);
 	} else
 		send_full(u, c, s, offset, now);
 }
@@ -465,5 +519,6 @@ updater_timeout_ms(const struct updater *u, const struct chan *c,
 	(void)stream_offset;
 	if (chan_update_pending(c))
 		return CHUNKS_WAIT_MS;
-	return full_due_at(u) == NEVER ? -1 : remaining(full_due_at(u), now);
+	return full_due_at(u, c) == NEVER ? -1 :
+	    remaining(full_due_at(u, c), now);
 }

@@ -1074,6 +1074,20 @@ chan_write(struct chan *c, int stream, const void *p, size_t len)
 }
 
 int
+chan_skip(struct chan *c, int stream, size_t n)
+{
+	struct stream_tx *tx;
+
+	if (!sends(c, stream) || !c->best_effort[stream] ||
+	    (tx = &c->tx[stream])->fin)
+		return MP_ERR_INVALID_ARGUMENT;
+	tx->end += n;
+	tx->next = tx->end;	/* unsent bytes before the hole go with it */
+	forget_sent(c, stream, c->clock);
+	return 0;
+}
+
+int
 chan_write_fin(struct chan *c, int stream)
 {
 	if (!sends(c, stream))
@@ -1223,6 +1237,12 @@ chan_update_pending(const struct chan *c)
 	return c->utx != NULL && update_tx_pending(c->utx);
 }
 
+int
+chan_update_ack_seen(const struct chan *c)
+{
+	return c->update_acked_any;
+}
+
 uint64_t
 chan_update_acked(const struct chan *c)
 {
@@ -1284,6 +1304,7 @@ chan_request_repaint(struct chan *c)
 	c->repaint_live = 1;
 	c->repaint_unsent = 1;
 	c->repaint_at = c->clock + STREAM_ACK_DELAY_MS;
+	update_rx_repeat_full(c->urx);
 	return 0;
 }
 

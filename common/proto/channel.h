@@ -118,6 +118,10 @@ size_t chan_write_room(const struct chan *c, int stream);
  * otherwise, or after chan_write_fin()); MP_ERR_NO_SPACE if above the
  * room (nothing queued). */
 int chan_write(struct chan *c, int stream, const void *p, size_t len);
+/* A best-effort stream (datagram mode) that has no room for n more bytes:
+ * the bytes not yet sent and n offsets more are skipped, never sent, so
+ * the peer sees a gap where output was lost. */
+int chan_skip(struct chan *c, int stream, size_t n);
 /* End a stream this end sends: the peer sees end of file after the data. */
 int chan_write_fin(struct chan *c, int stream);
 /* 1 once everything written to the stream (and its FIN, if any) is acked. */
@@ -182,6 +186,8 @@ int chan_update_pending(const struct chan *c);
  * any. Acknowledgements that go backwards or name a state above the
  * newest sent are ignored. */
 uint64_t chan_update_acked(const struct chan *c);
+/* Server: 1 once any STATE_ACK was accepted (state 0 included). */
+int chan_update_ack_seen(const struct chan *c);
 /* Server: 1 once per REPAINT received. */
 int chan_repaint_requested(struct chan *c);
 /* Server: stream 0 bytes written to the PTY at least 50 ms ago, and

@@ -209,6 +209,7 @@ struct update_rx {
 	struct bytes plain;	/* the update being decoded */
 	/* The newest update completed, and whether it waits to be taken. */
 	int applied, ready;
+	int repeat_full;	/* a full update may repeat the last state */
 	uint64_t done_base, done_next;
 	uint8_t done_flags;
 	struct bytes done;
@@ -228,6 +229,12 @@ update_rx_new(void)
 		return NULL;
 	}
 	return u;
+}
+
+void
+update_rx_repeat_full(struct update_rx *u)
+{
+	u->repeat_full = 1;
 }
 
 void
@@ -392,9 +399,15 @@ update_rx_chunk(struct update_rx *u, const struct frame_state *s)
 
 	if (!chunk_ok(s))
 		return UPDATE_BAD_CHUNK;
-	if ((u->applied && s->next <= u->done_next) ||
+	/* After a repaint request, a full update (base 0) of a state already
+	 * delivered is taken again: the client lost its screen. */
+	if ((u->applied && (s->next < u->done_next ||
+	    (s->next == u->done_next && !(s->base == 0 &&
+	    u->repeat_full)))) ||
 	    (u->assembling && s->next < u->next))
 		return UPDATE_IGNORED;
+	if (s->base == 0)
+		u->repeat_full = 0;
 	if (s->count == 1) {
 		u->assembling = 0;
 		return finish(u, s, flags, s->data, s->len);

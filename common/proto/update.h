@@ -81,6 +81,9 @@ void update_rx_free(struct update_rx *u);
 /* One STATE chunk (reserved flag bits are ignored). A negative mp_err
  * (MP_ERR_ALLOC) or an enum update_result. */
 int update_rx_chunk(struct update_rx *u, const struct frame_state *s);
+/* A repaint was asked for: the next full update (base 0) is taken even
+ * if it names the state last delivered. */
+void update_rx_repeat_full(struct update_rx *u);
 /*
  * The newest complete update, if one is ready: 1 with its states and
  * known flags, the bytes appended to out, and it is no longer ready; 0 if

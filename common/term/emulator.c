@@ -195,8 +195,11 @@ term_resize(struct term *t, uint16_t cols, uint16_t rows)
 	return 0;
 }
 
-int
-term_snapshot(const struct term *t, struct term_state *out)
+/* A snapshot of screen which (0 primary, 1 alternate) with the cursor
+ * at cur. */
+static int
+snapshot_of(const struct term *t, int which, const struct term_cursor *cur,
+    struct term_state *out)
 {
 	size_t y, rowsz = (size_t)t->cols * sizeof(struct term_cell);
 
@@ -204,19 +207,34 @@ term_snapshot(const struct term *t, struct term_state *out)
 	if ((out->cells = malloc(rowsz * t->rows)) == NULL)
 		return MP_ERR_ALLOC;
 	for (y = 0; y < t->rows; y++)
-		memcpy(out->cells + y * t->cols, term_row(t, y), rowsz);
+		memcpy(out->cells + y * t->cols, t->scr[which].line[y].c,
+		    rowsz);
 	out->cols = t->cols;
 	out->rows = t->rows;
-	out->cursor_x = t->cur.x;
-	out->cursor_y = t->cur.y;
+	out->cursor_x = cur->x < t->cols ? cur->x : t->cols - 1;
+	out->cursor_y = cur->y < t->rows ? cur->y : t->rows - 1;
 	out->cursor_shape = t->cursor_shape;
 	out->mouse = t->mouse;
 	out->mouse_enc = t->mouse_enc;
-	out->modes = t->modes | (t->alt ? TERM_MODE_ALTSCREEN : 0);
+	out->modes = t->modes | (which ? TERM_MODE_ALTSCREEN : 0);
 	memcpy(out->title, t->title, sizeof(out->title));
 	memcpy(out->icon, t->icon, sizeof(out->icon));
 	out->bells = t->bells;
 	return 0;
+}
+
+int
+term_snapshot(const struct term *t, struct term_state *out)
+{
+	return snapshot_of(t, t->alt, &t->cur, out);
+}
+
+int
+term_snapshot_primary(const struct term *t, struct term_state *out)
+{
+	if (!t->alt)
+		return term_snapshot(t, out);
+	return snapshot_of(t, 0, &t->saved[0], out);
 }
 
 /* Append cp to buf (size bytes with the NUL); 0 if it does not fit. */

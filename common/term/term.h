@@ -136,6 +136,12 @@ void term_set_pixel_size(struct term *t, uint16_t width, uint16_t height);
 
 /* The state now, into a fresh snapshot (cells allocated). */
 int term_snapshot(const struct term *t, struct term_state *out);
+/* The primary screen as leaving the alternate one would show it (its
+ * cells, the cursor DECSC saved on entering); term_snapshot() when the
+ * primary screen is shown. A full repaint of this, then the diff to
+ * term_snapshot(), leaves a terminal whose later ?1049l shows the right
+ * screen. */
+int term_snapshot_primary(const struct term *t, struct term_state *out);
 /* Line y of the shown screen as UTF-8 text, for tests and logs: erased
  * cells read as spaces, trailing spaces are dropped, combining marks
  * follow their character. NUL-terminated in buf (size > 0; cut at a

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "client/mp_config.h"
 #include "common/crypto/sign.h"
+#include "common/proto/channel.h"
 #include "common/proto/handshake.h"
 
 #define MP_EXIT_ERROR		255	/* mp's own failures, as ssh */
@@ -220,6 +221,15 @@ struct reconnect {
 	struct saved_session session;
 	uint64_t next_try;		/* 0: not trying */
 	uint32_t backoff_ms;
+	/* Input carried over to a new channel: the session's input offset
+	 * where the channel's stream begins (known once INPUT_BASE came),
+	 * and the bytes the server may lack (from carry_at; the first
+	 * carry_old of them came from the old channel). */
+	uint64_t input_base;
+	int base_unknown;
+	struct buf *carry;
+	uint64_t carry_at;
+	size_t carry_old;
 };
 
 /* Resume rc's session over a new connection with a window of cols x
@@ -233,6 +243,15 @@ int reconnect_resume(struct reconnect *rc, uint16_t cols, uint16_t rows,
 void reconnect_start(struct reconnect *rc, const struct hs_keys *k);
 /* The session ended: nothing to resume any more. */
 void reconnect_end(struct reconnect *rc);
+/* Before leaving channel old for a new one: keep the input it has not
+ * had acknowledged. */
+int reconnect_carry(struct reconnect *rc, const struct chan *old);
+/* 1 while the new channel's INPUT_BASE has not come: input waits. */
+int reconnect_waiting(const struct reconnect *rc);
+/* Typed meanwhile: kept after the carried input. */
+int reconnect_hold(struct reconnect *rc, const uint8_t *p, size_t n);
+/* Once INPUT_BASE came on c: write there what the server lacks. */
+int reconnect_deliver(struct reconnect *rc, struct chan *c);
 
 /*
  * Run the UDP session after login until it ends; returns the exit status

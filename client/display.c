@@ -32,6 +32,7 @@ struct display {
 	int statesync;
 	uint16_t cols, rows;
 	int dirty;			/* a frame is due */
+	int stale;			/* server is the previous channel's */
 	struct term_state server;	/* snapshot of the server's screen */
 	uint64_t server_version;
 	uint64_t acked;			/* state acknowledged to the server */
@@ -105,6 +106,9 @@ refresh_server(struct display *d)
 	uint64_t v = client_screen_version(d->screen);
 	struct term_state st;
 
+	if (d->stale && !client_screen_has_state(d->screen))
+		return 0;
+	d->stale = 0;
 	if (v == d->server_version)
 		return 0;
 	if (client_screen_snapshot(d->screen, &st) != 0)
@@ -235,10 +239,12 @@ display_reset(struct display *d)
 		client_screen_free(screen);
 		return MP_ERR_ALLOC;
 	}
+	client_screen_continue(screen, d->screen);
 	client_screen_free(d->screen);
 	predict_free(d->predict);
 	d->screen = screen;
 	d->predict = predict;
+	d->stale = 1;		/* the last screen stays until a new one */
 	d->server_version = (uint64_t)-1;
 	d->acked = 0;
 	d->acked_any = 0;

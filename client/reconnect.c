@@ -2,11 +2,13 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/secmem.h"
 
 #define RECONNECT_CONNECT_MS	5000	/* per address, while reconnecting */
+#define CARRY_MAX		(CHAN_BACKLOG_MAX + 64 * 1024)
 
 void
 reconnect_start(struct reconnect *rc, const struct hs_keys *k)
@@ -27,6 +29,73 @@ reconnect_end(struct reconnect *rc)
 	if (rc->saved[0] != '\0')
 		saved_remove(rc->saved);
 	mp_zero(&rc->session, sizeof(rc->session));
+	buf_free(rc->carry);	/* zeroed: keystrokes may be passwords */
+	rc->carry = NULL;
+}
+
+/* ---- input across channels ---------------------------------------------- */
+
+int
+reconnect_carry(struct reconnect *rc, const struct chan *old)
+{
+	uint64_t offset;
+	uint8_t *p;
+	size_t n;
+	int r;
+
+	if (rc->base_unknown)
+		return 0;	/* nothing went on that channel: kept already */
+	rc->base_unknown = 1;
+	if (rc->carry == NULL && (rc->carry = buf_new(CARRY_MAX)) == NULL)
+		return MP_ERR_ALLOC;
+	buf_reset(rc->carry);
+	if ((r = buf_reserve(rc->carry, CHAN_BACKLOG_MAX, &p)) != 0)
+		return r;
+	n = chan_unacked(old, CHAN_STREAM_INPUT, &offset, p, CHAN_BACKLOG_MAX);
+	buf_consume_end(rc->carry, CHAN_BACKLOG_MAX - n);
+	rc->carry_at = rc->input_base + offset;
+	rc->carry_old = n;
+	return 0;
+}
+
+int
+reconnect_waiting(const struct reconnect *rc)
+{
+	return rc->base_unknown || (rc->carry != NULL && buf_len(rc->carry) > 0);
+}
+
+int
+reconnect_hold(struct reconnect *rc, const uint8_t *p, size_t n)
+{
+	return buf_put(rc->carry, p, n);
+}
+
+int
+reconnect_deliver(struct reconnect *rc, struct chan *c)
+{
+	uint64_t base;
+	size_t n, skip = 0;
+	int r;
+
+	if (rc->base_unknown) {
+		if (!chan_get_input_base(c, &base))
+			return 0;
+		/* What the server had of the carried input is not sent
+		 * again. */
+		if (base > rc->carry_at)
+			skip = base - rc->carry_at < rc->carry_old ?
+			    (size_t)(base - rc->carry_at) : rc->carry_old;
+		buf_consume(rc->carry, skip);
+		rc->input_base = base;
+		rc->base_unknown = 0;
+	}
+	if (rc->carry == NULL || (n = buf_len(rc->carry)) == 0)
+		return 0;
+	if (n > chan_write_room(c, CHAN_STREAM_INPUT))
+		n = chan_write_room(c, CHAN_STREAM_INPUT);
+	if ((r = chan_write(c, CHAN_STREAM_INPUT, buf_ptr(rc->carry), n)) == 0)
+		buf_consume(rc->carry, n);
+	return r;
 }
 
 int

@@ -14,7 +14,7 @@
 #define ENV_VALUE_MAX	4096
 #define COMMAND_MAX	16384
 
-static char default_mode[] = "reliable";
+static char default_mode[] = "statesync";
 
 /* 1 if s is 1 to max characters of [A-Za-z0-9] and extra. */
 static int

@@ -146,6 +146,13 @@ client_screen_note_dropped(struct client_screen *s)
 	s->dropped = 1;
 }
 
+void
+client_screen_continue(struct client_screen *s,
+    const struct client_screen *previous)
+{
+	s->lines_end = previous->lines_end;
+}
+
 /* ---- life ---------------------------------------------------------------- */
 
 struct client_screen *

@@ -63,5 +63,9 @@ void client_screen_lines_taken(struct client_screen *s, size_t n);
  * so); cleared by reading. */
 int client_screen_lines_dropped(struct client_screen *s);
 void client_screen_note_dropped(struct client_screen *s);
+/* A fresh screen for a resumed session goes on from the lines the
+ * previous one kept (statesync numbers them for the whole session). */
+void client_screen_continue(struct client_screen *s,
+    const struct client_screen *previous);
 
 #endif

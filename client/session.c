@@ -229,6 +229,8 @@ input_room(const struct session *s)
 
 	if (!s->stdin_open)
 		return 0;
+	if (s->rc != NULL && reconnect_waiting(s->rc))
+		return IO_CHUNK;	/* held until the channel is ready */
 	room = chan_write_room(s->chan, CHAN_STREAM_INPUT);
 	room = room > 0 ? room - 1 : 0;
 	return room < IO_CHUNK ? room : IO_CHUNK;
@@ -252,11 +254,16 @@ read_stdin(struct session *s)
 	if (escape_filter(&s->esc, in, (size_t)got, out, &n) ==
 	    ESCAPE_DISCONNECT)
 		s->escaped = 1;
-	if (n > 0 && s->display != NULL)
-		display_typed(s->display, out, n, chan_input_sent(s->chan),
-		    mp_monotonic_ms());
-	if (n > 0)
+	if (n > 0 && s->rc != NULL && reconnect_waiting(s->rc)) {
+		if (reconnect_hold(s->rc, out, n) != 0)
+			say(LOG_LEVEL_ERROR, "too much typed while reconnecting; "
+			    "some of it was dropped");
+	} else if (n > 0) {
+		if (s->display != NULL)
+			display_typed(s->display, out, n,
+			    chan_input_sent(s->chan), mp_monotonic_ms());
 		r = chan_write(s->chan, CHAN_STREAM_INPUT, out, n);
+	}
 	mp_zero(in, sizeof(in));	/* keystrokes may be passwords */
 	mp_zero(out, sizeof(out));
 	return r;
@@ -478,6 +485,8 @@ switch_channel(struct session *s, const struct mp_conn *conn,
 	uint16_t cols, rows, xpixel, ypixel;
 	int r;
 
+	if ((r = reconnect_carry(s->rc, s->chan)) != 0)
+		return r;
 	close_channel(s);
 	if ((r = open_channel(s, conn, login)) != 0)
 		return r;
@@ -561,6 +570,12 @@ loop(struct session *s)
 			s->heard_ms = chan_last_heard_ms(s->chan);
 		if ((r = maybe_reconnect(s, now)) != 0)
 			return r;
+		if (s->rc != NULL && (r = reconnect_deliver(s->rc,
+		    s->chan)) != 0) {
+			say(LOG_LEVEL_ERROR, "cannot send input: %s",
+			    mp_strerror(r));
+			return r;
+		}
 		/* Keystrokes leave before the screen is drawn. */
 		if ((r = chan_flush(s->chan, now)) != 0) {
 			say(LOG_LEVEL_ERROR, "session failed: %s",

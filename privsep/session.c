@@ -47,6 +47,7 @@ struct netsess {
 	uint64_t timeout_ms;	/* end after this silence; 0 never */
 	uint64_t chan_since;	/* when this channel started */
 	uint64_t first_heard;	/* the client's first record on it */
+	uint64_t input_before;	/* input received on earlier channels */
 	struct source src[2];
 	size_t nsrc;
 	int input_fd;		/* PTY master or the command's stdin; -1 closed */
@@ -248,8 +249,10 @@ rekey(struct netsess *s)
 	buf_reset(s->ipc);
 	if (c == NULL)
 		fatal("cannot set up the resumed session's channel");
+	s->input_before += chan_read_offset(s->chan, CHAN_STREAM_INPUT);
 	chan_free(s->chan);
 	s->chan = c;
+	(void)chan_set_input_base(s->chan, s->input_before);
 	s->chan_since = mp_monotonic_ms();
 	s->first_heard = 0;
 	set_up_channel(s);

@@ -616,7 +616,7 @@ netsim_start() {
 	    2>"$OBJ/netsim.err" &
 	NETSIM_PID=$!
 	on_exit 'stop_pid "$NETSIM_PID"'
-	wait_until 5 grep -q "^netsim: listening" "$OBJ/netsim.err" && return 0
+	wait_until 5 grep -q "^netsim: listening" "$OBJ/netsim.err" 2>/dev/null && return 0
 	fail "netsim $*: did not start: $(cat "$OBJ/netsim.err")"
 	return 1
 }

@@ -85,6 +85,9 @@ struct chan {
 	int repaint_live, repaint_unsent;	/* client: REPAINT to repeat */
 	uint64_t repaint_at;
 	struct frame_echo_ack echo;	/* server: set; client: received */
+	uint64_t input_base;		/* INPUT_BASE: server set; client got */
+	int has_input_base;
+	uint64_t input_base_until;	/* server: sent in every record till */
 	int has_echo;
 	int echo_fresh;			/* server: changed, not yet sent */
 	uint64_t echo_until;		/* server: sent in every record till */
@@ -518,6 +521,21 @@ put_repaint(struct chan *c, uint64_t now)
 	c->repaint_at = now + rto(c);
 }
 
+/* Server: INPUT_BASE in every record for CHAN_INPUT_BASE_MS from the
+ * first one. */
+static void
+put_input_base(struct chan *c, uint64_t now)
+{
+	struct frame f = { .type = FRAME_INPUT_BASE };
+
+	if (!c->has_input_base || (c->input_base_until != 0 &&
+	    now >= c->input_base_until))
+		return;
+	f.u.input_base = c->input_base;
+	if (frame_put(c->out, &f) == 0 && c->input_base_until == 0)
+		c->input_base_until = now + CHAN_INPUT_BASE_MS;
+}
+
 /* Server: ECHO_ACK in every record for CHAN_ECHO_HOLD_MS from the first
  * one carrying a change. */
 static void
@@ -581,6 +599,7 @@ build(struct chan *c, uint64_t now)
 		put_resize(c, now);
 		put_shutdown(c, now);
 		put_echo(c, now);
+		put_input_base(c, now);
 		put_state_ack(c);
 		put_repaint(c, now);
 		put_naks(c, now);	/* before ACKs: see stream_tx_nak() */
@@ -832,6 +851,7 @@ direction_ok(const struct chan *c, enum frame_type type)
 	case FRAME_STATE:
 	case FRAME_EXIT_STATUS:
 	case FRAME_ECHO_ACK:
+	case FRAME_INPUT_BASE:
 		return !c->is_server;
 	default:
 		return 1;
@@ -949,6 +969,12 @@ on_frame(struct chan *c, const struct frame *f, int newest, uint64_t now)
 		break;
 	case FRAME_ECHO_ACK:
 		on_echo_ack(c, &f->u.echo, newest);
+		break;
+	case FRAME_INPUT_BASE:
+		if (!c->has_input_base) {
+			c->input_base = f->u.input_base;
+			c->has_input_base = 1;
+		}
 		break;
 	default:	/* KEEPALIVE */
 		break;
@@ -1085,6 +1111,16 @@ chan_skip(struct chan *c, int stream, size_t n)
 	tx->next = tx->end;	/* unsent bytes before the hole go with it */
 	forget_sent(c, stream, c->clock);
 	return 0;
+}
+
+size_t
+chan_unacked(const struct chan *c, int stream, uint64_t *offset,
+    uint8_t *out, size_t max)
+{
+	*offset = 0;
+	if (!sends(c, stream))
+		return 0;
+	return stream_tx_unacked(&c->tx[stream], offset, out, max);
 }
 
 int
@@ -1306,6 +1342,27 @@ chan_request_repaint(struct chan *c)
 	c->repaint_at = c->clock + STREAM_ACK_DELAY_MS;
 	update_rx_repeat_full(c->urx);
 	return 0;
+}
+
+int
+chan_set_input_base(struct chan *c, uint64_t received)
+{
+	if (!c->is_server)
+		return MP_ERR_INVALID_ARGUMENT;
+	c->input_base = received;
+	c->has_input_base = 1;
+	c->input_base_until = 0;
+	want_ack(c, c->clock, 1);
+	return 0;
+}
+
+int
+chan_get_input_base(const struct chan *c, uint64_t *received)
+{
+	if (c->is_server || !c->has_input_base)
+		return 0;
+	*received = c->input_base;
+	return 1;
 }
 
 int

@@ -55,6 +55,7 @@
 #define CHAN_BACKLOG_MAX	(256u * 1024)	/* unacked + unsent bytes a stream holds */
 #define CHAN_REORDER_MAX	(256u * 1024)	/* out-of-order bytes a receiver holds */
 #define CHAN_KEEPALIVE_MS	3000		/* PROTOCOL.md 3.3 */
+#define CHAN_INPUT_BASE_MS	5000	/* INPUT_BASE repeated this long */
 #define CHAN_ECHO_HOLD_MS	1000		/* ECHO_ACK repeated after a change */
 
 enum chan_state {
@@ -122,6 +123,11 @@ int chan_write(struct chan *c, int stream, const void *p, size_t len);
  * the bytes not yet sent and n offsets more are skipped, never sent, so
  * the peer sees a gap where output was lost. */
 int chan_skip(struct chan *c, int stream, size_t n);
+/* The bytes written to a stream this end sends that the peer has not
+ * acknowledged (at most max, into out); their first offset in *offset.
+ * What a resumed session sends again on its new channel. */
+size_t chan_unacked(const struct chan *c, int stream, uint64_t *offset,
+    uint8_t *out, size_t max);
 /* End a stream this end sends: the peer sees end of file after the data. */
 int chan_write_fin(struct chan *c, int stream);
 /* 1 once everything written to the stream (and its FIN, if any) is acked. */
@@ -195,6 +201,13 @@ int chan_repaint_requested(struct chan *c);
  * goes out within 20 ms and in every record for CHAN_ECHO_HOLD_MS.
  * MP_ERR_INVALID_ARGUMENT on the client or for other flags. */
 int chan_set_echo_ack(struct chan *c, uint64_t input_offset, uint8_t flags);
+
+/* Server, on a channel of a resumed session: how many bytes of input
+ * the session received before this channel (INPUT_BASE, in every record
+ * for CHAN_INPUT_BASE_MS). */
+int chan_set_input_base(struct chan *c, uint64_t received);
+/* Client: 1 and that count once INPUT_BASE arrived. */
+int chan_get_input_base(const struct chan *c, uint64_t *received);
 
 /*
  * Client: 1 and the newest update completed since the last call (older

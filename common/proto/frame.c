@@ -22,12 +22,13 @@ static const size_t fixed_len[] = {
 	[FRAME_REPAINT] = 0,
 	[FRAME_STREAM_FIN] = 9,
 	[FRAME_ECHO_ACK] = FRAME_ECHO_ACK_LEN,
+	[FRAME_INPUT_BASE] = 8,
 };
 
 static int
 known(unsigned type)
 {
-	return type >= FRAME_STREAM && type <= FRAME_ECHO_ACK;
+	return type >= FRAME_STREAM && type <= FRAME_INPUT_BASE;
 }
 
 static int
@@ -141,6 +142,9 @@ encode_body(uint8_t *p, const struct frame *f)
 		p = store_be64(p, f->u.echo.offset);
 		*p = f->u.echo.flags;
 		break;
+	case FRAME_INPUT_BASE:
+		store_be64(p, f->u.input_base);
+		break;
 	default:	/* the empty frames */
 		break;
 	}
@@ -237,6 +241,9 @@ decode_body(const uint8_t *p, size_t n, struct frame *f)
 	case FRAME_ECHO_ACK:
 		f->u.echo.offset = load_be64(p);
 		f->u.echo.flags = p[8];
+		break;
+	case FRAME_INPUT_BASE:
+		f->u.input_base = load_be64(p);
 		break;
 	default:	/* the empty frames */
 		break;

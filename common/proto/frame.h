@@ -41,6 +41,7 @@ enum frame_type {
 	FRAME_REPAINT = 11,
 	FRAME_STREAM_FIN = 12,
 	FRAME_ECHO_ACK = 13,
+	FRAME_INPUT_BASE = 14,
 };
 
 #define FRAME_STREAM_INPUT	0	/* client to server */
@@ -111,6 +112,7 @@ struct frame {
 		struct frame_resize resize;
 		struct frame_state state;
 		uint64_t state_ack;
+		uint64_t input_base;	/* INPUT_BASE */
 		struct frame_exit exit;
 		struct frame_echo_ack echo;
 	} u;

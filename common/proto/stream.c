@@ -129,6 +129,21 @@ stream_tx_write(struct stream_tx *tx, const void *p, size_t len)
 	return 0;
 }
 
+size_t
+stream_tx_unacked(const struct stream_tx *tx, uint64_t *offset, uint8_t *out,
+    size_t max)
+{
+	uint64_t n = tx->end - tx->acked, o;
+	size_t i;
+
+	if (n > max)
+		n = max;
+	*offset = tx->acked;
+	for (i = 0, o = tx->acked; i < n; i++, o++)
+		out[i] = tx->ring[o % TX_SIZE];
+	return (size_t)n;
+}
+
 void
 stream_tx_fin(struct stream_tx *tx)
 {

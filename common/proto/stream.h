@@ -80,6 +80,10 @@ size_t stream_tx_room(const struct stream_tx *tx);
 int stream_tx_write(struct stream_tx *tx, const void *p, size_t len);
 /* End the stream after the bytes written so far. */
 void stream_tx_fin(struct stream_tx *tx);
+/* Copy the bytes written and not acknowledged (at most max) to out; the
+ * count, their first offset in *offset. */
+size_t stream_tx_unacked(const struct stream_tx *tx, uint64_t *offset,
+    uint8_t *out, size_t max);
 /* 1 once everything written (and the FIN, if any) is acknowledged. */
 int stream_tx_done(const struct stream_tx *tx);
 /* Bytes sent and not yet acknowledged. */

@@ -6,6 +6,7 @@
 #include "client/screen.h"
 #include "common/buf.h"
 #include "common/term/term.h"
+#include "regress/unittests/fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
@@ -50,32 +51,10 @@ struct fz {
 	size_t srv_off, sent_off;	/* written, delivered or lost */
 	uint64_t read_off;		/* the client's read offset */
 	struct buf *b;
-	const uint8_t *d;
-	size_t len, off;
+	struct fuzz_input in;		/* the operations */
 };
 
 static const char *const modes[3] = { "statesync", "reliable", "datagram" };
-
-/* n bytes of input, fewer at its end. */
-static const uint8_t *
-take(struct fz *z, size_t *n)
-{
-	const uint8_t *p = z->d + z->off;
-
-	if (*n > z->len - z->off)
-		*n = z->len - z->off;
-	z->off += *n;
-	return p;
-}
-
-static uint8_t
-take_byte(struct fz *z)
-{
-	size_t n = 1;
-	const uint8_t *p = take(z, &n);
-
-	return n == 1 ? *p : 0;
-}
 
 static uint16_t
 raw_size(uint8_t b)
@@ -103,10 +82,10 @@ raw_update(struct fz *z, size_t n)
 	const uint8_t *p;
 	uint8_t c, r;
 
-	base = take_byte(z);
-	next = state + (uint64_t)(int8_t)take_byte(z);
-	c = take_byte(z);
-	r = take_byte(z);
+	base = fuzz_take_byte(&z->in);
+	next = state + (uint64_t)(int8_t)fuzz_take_byte(&z->in);
+	c = fuzz_take_byte(&z->in);
+	r = fuzz_take_byte(&z->in);
 	check(client_screen_snapshot(z->cs, &st) == 0);
 	buf_reset(z->b);
 	if (n & 1)
@@ -114,8 +93,8 @@ raw_update(struct fz *z, size_t n)
 	else
 		put_size(z->b, st.cols, st.rows);
 	term_state_free(&st);
-	plen = take_byte(z);
-	p = take(z, &plen);
+	plen = fuzz_take_byte(&z->in);
+	p = fuzz_take(&z->in, &plen);
 	check(buf_put(z->b, p, plen) == 0);
 	if (client_screen_update(z->cs, base, next, buf_ptr(z->b),
 	    buf_len(z->b), z->read_off) == SCREEN_APPLIED && next > z->num)
@@ -126,12 +105,12 @@ raw_update(struct fz *z, size_t n)
 static void
 raw_output(struct fz *z, size_t n)
 {
-	int8_t delta = (int8_t)take_byte(z);
+	int8_t delta = (int8_t)fuzz_take_byte(&z->in);
 	uint64_t at = z->read_off;
 	const uint8_t *p;
 
 	n = n * 4 + 1;
-	p = take(z, &n);
+	p = fuzz_take(&z->in, &n);
 	if (delta < 0 && (uint64_t)-delta > at)
 		at = 0;
 	else
@@ -145,8 +124,8 @@ raw_output(struct fz *z, size_t n)
 static void
 resize(struct fz *z)
 {
-	uint16_t cols = (uint16_t)(1 + take_byte(z) % 80);
-	uint16_t rows = (uint16_t)(1 + take_byte(z) % 30);
+	uint16_t cols = (uint16_t)(1 + fuzz_take_byte(&z->in) % 80);
+	uint16_t rows = (uint16_t)(1 + fuzz_take_byte(&z->in) % 30);
 
 	check(term_resize(z->srv, cols, rows) == 0);
 	(void)client_screen_resize(z->cs, cols, rows);
@@ -177,7 +156,7 @@ server_prints(struct fz *z, size_t n)
 	const uint8_t *p;
 
 	n = n * 4 + 1;
-	p = take(z, &n);
+	p = fuzz_take(&z->in, &n);
 	term_write(z->srv, p, n);
 	if (z->mode == 0)
 		return;
@@ -357,11 +336,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	z.srv = term_new(cols, rows, NULL, NULL);
 	z.b = buf_new(BUF_SIZE_MAX);
 	check(z.cs != NULL && z.srv != NULL && z.b != NULL);
-	z.d = data;
-	z.len = len;
-	z.off = HEAD;
-	while (z.off < z.len)
-		step(&z, z.d[z.off++]);
+	z.in.d = data;
+	z.in.len = len;
+	z.in.off = HEAD;
+	while (z.in.off < z.in.len)
+		step(&z, z.in.d[z.in.off++]);
 	for (i = 0; i < SAVED; i++)
 		term_state_free(&z.saved[i]);
 	buf_free(z.b);

@@ -6,6 +6,7 @@
 #include "common/buf.h"
 #include "common/term/predict.h"
 #include "common/term/term.h"
+#include "regress/unittests/fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
@@ -31,8 +32,7 @@ struct fz {
 	int echo_off;
 	uint32_t srtt;
 	uint8_t keys[1 << 16];		/* everything typed */
-	const uint8_t *d;
-	size_t len, off;
+	struct fuzz_input in;		/* the operations */
 };
 
 static const char *const special[32] = {
@@ -48,27 +48,6 @@ snap(struct fz *z)
 {
 	term_state_free(&z->s);
 	check(term_snapshot(z->srv, &z->s) == 0);
-}
-
-/* n bytes of input, fewer at its end. */
-static const uint8_t *
-take(struct fz *z, size_t *n)
-{
-	const uint8_t *p = z->d + z->off;
-
-	if (*n > z->len - z->off)
-		*n = z->len - z->off;
-	z->off += *n;
-	return p;
-}
-
-static uint8_t
-take_byte(struct fz *z)
-{
-	size_t n = 1;
-	const uint8_t *p = take(z, &n);
-
-	return n == 1 ? *p : 0;
 }
 
 static void
@@ -100,7 +79,7 @@ update(struct fz *z)
 static void
 ack(struct fz *z, unsigned int n)
 {
-	uint8_t b = take_byte(z);
+	uint8_t b = fuzz_take_byte(&z->in);
 
 	z->ack += n;
 	if (z->ack > z->typed)
@@ -145,11 +124,11 @@ step(struct fz *z, uint8_t op)
 
 	switch (op & 7) {
 	case 0:
-		p = take(z, &n);
+		p = fuzz_take(&z->in, &n);
 		type(z, p, n);
 		break;
 	case 1:
-		p = take(z, &n);
+		p = fuzz_take(&z->in, &n);
 		term_write(z->srv, p, n);
 		snap(z);
 		break;
@@ -160,8 +139,9 @@ step(struct fz *z, uint8_t op)
 		ack(z, (unsigned int)n - 1);
 		break;
 	case 4:
-		check(term_resize(z->srv, (uint16_t)(1 + take_byte(z) % 40),
-		    (uint16_t)(1 + take_byte(z) % 12)) == 0);
+		check(term_resize(z->srv,
+		    (uint16_t)(1 + fuzz_take_byte(&z->in) % 40),
+		    (uint16_t)(1 + fuzz_take_byte(&z->in) % 12)) == 0);
 		snap(z);
 		break;
 	case 5:
@@ -190,13 +170,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	    (uint16_t)(1 + data[1] % 12), NULL, NULL);
 	z.p = predict_new((enum predict_mode)(data[2] % 3));
 	check(z.srv != NULL && z.p != NULL);
-	z.d = data;
-	z.len = len;
-	z.off = HEAD;
+	z.in.d = data;
+	z.in.len = len;
+	z.in.off = HEAD;
 	z.now = 1000;
 	snap(&z);
-	while (z.off < z.len)
-		step(&z, z.d[z.off++]);
+	while (z.in.off < z.in.len)
+		step(&z, z.in.d[z.in.off++]);
 	predict_free(z.p);
 	term_free(z.srv);
 	term_state_free(&z.s);

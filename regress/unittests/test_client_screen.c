@@ -11,24 +11,13 @@
 #include "client/screen.h"
 #include "common/buf.h"
 #include "common/term/term.h"
+#include "test_term_fixture.h"
 
 #define COLS		40
 #define ROWS		6
 #define TEXT_MAX	256
 
 /* ---- helpers ------------------------------------------------------------- */
-
-/* The state an emulator of that size shows after the bytes s. */
-static void
-state_of(struct term_state *st, uint16_t cols, uint16_t rows, const char *s)
-{
-	struct term *t = term_new(cols, rows, NULL, NULL);
-
-	assert_non_null(t);
-	term_write(t, (const uint8_t *)s, strlen(s));
-	assert_int_equal(term_snapshot(t, st), 0);
-	term_free(t);
-}
 
 /* An update to `to` (the header: size, no lines; then the diff from
  * `from`). */
@@ -81,21 +70,6 @@ shows(const struct client_screen *cs, const struct term_state *want,
 	term_state_free(&got);
 }
 
-/* Cells as text (ASCII; trailing blanks dropped). */
-static void
-cells_text(const struct term_cell *c, uint16_t cols, char *out)
-{
-	size_t i, end = 0;
-
-	for (i = 0; i < cols && i < TEXT_MAX - 1; i++) {
-		out[i] = c[i].ch == 0 ? ' ' : c[i].ch < 128 ? (char)c[i].ch :
-		    '?';
-		if (out[i] != ' ')
-			end = i + 1;
-	}
-	out[end] = '\0';
-}
-
 static void
 assert_queued(const struct client_screen *cs, size_t i, const char *want)
 {
@@ -106,7 +80,7 @@ assert_queued(const struct client_screen *cs, size_t i, const char *want)
 	assert_true(i < client_screen_lines(cs));
 	c = client_screen_line(cs, i, &cols);
 	assert_non_null(c);
-	cells_text(c, cols, text);
+	tfx_cells_ascii(c, cols, text, sizeof(text));
 	assert_string_equal(text, want);
 }
 
@@ -141,7 +115,7 @@ make_states(struct term_state *st, int n)
 	for (k = 0; k < n; k++) {
 		snprintf(text, sizeof(text), "\033[3%dmstate %d\033[m\r\n%*s#",
 		    k % 8, k + 1, k % COLS, "");
-		state_of(&st[k], COLS, ROWS, text);
+		tfx_state_of(&st[k], COLS, ROWS, text);
 	}
 }
 
@@ -304,7 +278,7 @@ test_statesync_bad_size(void **arg)
 
 	(void)arg;
 	make_states(st, 3);
-	state_of(&big, COLS + 10, ROWS + 2, "bigger");
+	tfx_state_of(&big, COLS + 10, ROWS + 2, "bigger");
 	cs = statesync_through(st, 2);
 	b = update_of(NULL, &big);
 	assert_int_equal(client_screen_update(cs, 2, 3, buf_ptr(b),
@@ -353,8 +327,9 @@ test_statesync_full_resizes(void **arg)
 
 	(void)arg;
 	make_states(st, 2);
-	state_of(&big, COLS + 20, ROWS + 4, "\033]2;wide\007wider screen");
-	state_of(&big2, COLS + 20, ROWS + 4, "\033]2;wide\007wider screen!");
+	tfx_state_of(&big, COLS + 20, ROWS + 4, "\033]2;wide\007wider screen");
+	tfx_state_of(&big2, COLS + 20, ROWS + 4,
+	    "\033]2;wide\007wider screen!");
 	cs = statesync_through(st, 2);
 	assert_int_equal(apply(cs, 0, 3, NULL, &big), SCREEN_APPLIED);
 	assert_shows(cs, &big, 1);
@@ -378,7 +353,7 @@ test_statesync_rewind_across_resize(void **arg)
 
 	(void)arg;
 	make_states(st, 3);
-	state_of(&big, COLS + 20, ROWS + 4, "wider for a moment");
+	tfx_state_of(&big, COLS + 20, ROWS + 4, "wider for a moment");
 	cs = statesync_through(st, 1);
 	assert_int_equal(apply(cs, 0, 2, NULL, &big), SCREEN_APPLIED);
 	assert_int_equal(apply(cs, 1, 3, &st[0], &st[2]), SCREEN_APPLIED);
@@ -418,8 +393,8 @@ test_reliable_later(void **arg)
 
 	(void)arg;
 	assert_non_null(cs);
-	state_of(&full, COLS, ROWS, "\033[32mthe full screen\033[m\r\n$ ");
-	state_of(&want, COLS, ROWS,
+	tfx_state_of(&full, COLS, ROWS, "\033[32mthe full screen\033[m\r\n$ ");
+	tfx_state_of(&want, COLS, ROWS,
 	    "\033[32mthe full screen\033[m\r\n$ ls\r\n");
 	output(cs, 0, "abc");
 	b = update_of(NULL, &full);
@@ -448,8 +423,8 @@ test_reliable_now_and_old(void **arg)
 
 	(void)arg;
 	assert_non_null(cs);
-	state_of(&full, COLS, ROWS, "\033]2;t\007repainted");
-	state_of(&after, COLS, ROWS, "\033]2;t\007repainted!");
+	tfx_state_of(&full, COLS, ROWS, "\033]2;t\007repainted");
+	tfx_state_of(&after, COLS, ROWS, "\033]2;t\007repainted!");
 	output(cs, 0, "some text");
 	b = update_of(NULL, &full);
 	assert_int_equal(client_screen_update(cs, 0, 9, buf_ptr(b),
@@ -532,9 +507,9 @@ test_datagram_replay(void **arg)
 	assert_non_null(cut);
 	at = (size_t)(cut - s) - 5;	/* the start of line 40 */
 	s[at] = '\0';
-	state_of(&full, COLS, ROWS, s);
+	tfx_state_of(&full, COLS, ROWS, s);
 	s[at] = '\033';
-	state_of(&want, COLS, ROWS, s);
+	tfx_state_of(&want, COLS, ROWS, s);
 	feed_in_pieces(cs, s, len, 100);
 	queued = client_screen_lines(cs);
 	assert_int_equal(queued, 60 - ROWS + 1);
@@ -566,7 +541,7 @@ test_datagram_history_gone(void **arg)
 	(void)arg;
 	assert_true(len > SCREEN_HISTORY + 100);
 	assert_non_null(cs);
-	state_of(&full, COLS, ROWS, "an old full screen");
+	tfx_state_of(&full, COLS, ROWS, "an old full screen");
 	feed_in_pieces(cs, s, len, 1000);
 	assert_int_equal(client_screen_snapshot(cs, &before), 0);
 	b = update_of(NULL, &full);
@@ -596,7 +571,7 @@ test_datagram_gap(void **arg)
 
 	(void)arg;
 	assert_non_null(cs);
-	state_of(&full, COLS, ROWS, "full");
+	tfx_state_of(&full, COLS, ROWS, "full");
 	output(cs, 0, "0123456789");
 	/* Every byte since the session began: that far is acknowledged. */
 	assert_int_equal(client_screen_state(cs), 10);
@@ -627,8 +602,8 @@ test_datagram_ahead(void **arg)
 
 	(void)arg;
 	assert_non_null(cs);
-	state_of(&full, COLS, ROWS, "\033[1mfull\033[m\r\n$ ");
-	state_of(&want, COLS, ROWS, "\033[1mfull\033[m\r\n$ ok");
+	tfx_state_of(&full, COLS, ROWS, "\033[1mfull\033[m\r\n$ ");
+	tfx_state_of(&want, COLS, ROWS, "\033[1mfull\033[m\r\n$ ok");
 	output(cs, 0, "0123456789");
 	b = update_of(NULL, &full);
 	assert_int_equal(client_screen_update(cs, 0, 50, buf_ptr(b),
@@ -708,11 +683,11 @@ test_lines_statesync_quiet_rewind(void **arg)
 
 	(void)arg;
 	text[strlen(text) - 2] = '\0';		/* ROWS lines, no scroll */
-	state_of(&s1, COLS, ROWS, text);
+	tfx_state_of(&s1, COLS, ROWS, text);
 	/* A reverse index at the top moves the rows down (as less does):
 	 * going back from 2 to 1 scrolls "top" off the screen. */
 	snprintf(more, sizeof(more), "%s\033[H\033Mtop", text);
-	state_of(&s2, COLS, ROWS, more);
+	tfx_state_of(&s2, COLS, ROWS, more);
 	assert_int_equal(term_state_copy(&s3, &s1), 0);
 	cs = client_screen_new("statesync", COLS, ROWS);
 	assert_non_null(cs);
@@ -722,7 +697,7 @@ test_lines_statesync_quiet_rewind(void **arg)
 	/* 3 from base 1: "pushed" goes through the top, nothing else. */
 	b = buf_new(BUF_SIZE_MAX);
 	assert_non_null(b);
-	state_of(&line, COLS, 1, "pushed");
+	tfx_state_of(&line, COLS, 1, "pushed");
 	assert_int_equal(buf_put_u16(b, COLS), 0);
 	assert_int_equal(buf_put_u16(b, ROWS), 0);
 	assert_int_equal(buf_put_u64(b, 0), 0);

@@ -15,7 +15,7 @@
 
 static const uint8_t data[] = "terminal bytes";
 
-#define NTYPES	13	/* FRAME_STREAM .. FRAME_ECHO_ACK */
+#define NTYPES	14	/* FRAME_STREAM .. FRAME_INPUT_BASE */
 
 /* One frame of each type, in type order. */
 static void
@@ -47,6 +47,8 @@ sample_frames(struct frame f[NTYPES])
 	f[12].type = FRAME_ECHO_ACK;
 	f[12].u.echo = (struct frame_echo_ack){ 0x0a0b0c0d0e0f1011ull,
 	    FRAME_ECHO_OFF };
+	f[13].type = FRAME_INPUT_BASE;
+	f[13].u.input_base = 0x2122232425262728ull;
 }
 
 static void
@@ -100,6 +102,9 @@ assert_same_frame(const struct frame *a, const struct frame *b)
 		assert_true(a->u.echo.offset == b->u.echo.offset);
 		assert_int_equal(a->u.echo.flags, b->u.echo.flags);
 		break;
+	case FRAME_INPUT_BASE:
+		assert_true(a->u.input_base == b->u.input_base);
+		break;
 	default:
 		break;
 	}
@@ -118,10 +123,10 @@ test_round_trip_every_type(void **state)
 	assert_int_equal(frame_put_header(b, 0x1234, FRAME_TS_NONE), 0);
 	for (i = 0; i < NTYPES; i++)
 		assert_int_equal(frame_put(b, &f[i]), 0);
-	/* 4 + 13 headers + bodies 15+9, 9, 17, 12, 21+5, 8, 0, 0, 0, 5, 0,
-	 * 9, 9 */
-	assert_int_equal(buf_len(b), 4 + 39 + 24 + 9 + 17 + 12 + 26 + 8 + 5 +
-	    9 + 9);
+	/* 4 + 14 headers + bodies 15+9, 9, 17, 12, 21+5, 8, 0, 0, 0, 5, 0,
+	 * 9, 9, 8 */
+	assert_int_equal(buf_len(b), 4 + 42 + 24 + 9 + 17 + 12 + 26 + 8 + 5 +
+	    9 + 9 + 8);
 	assert_int_equal(frame_reader_init(&rd, buf_ptr(b), buf_len(b)), 0);
 	assert_int_equal(rd.timestamp, 0x1234);
 	assert_int_equal(rd.reply, 0xffff);
@@ -263,7 +268,7 @@ static void
 test_wrong_sizes(void **state)
 {
 	static const size_t fixed[] = {
-		0, 9, 9, 17, 12, 21, 8, 0, 0, 0, 5, 0, 9, 9,
+		0, 9, 9, 17, 12, 21, 8, 0, 0, 0, 5, 0, 9, 9, 8,
 	};
 	uint8_t body[64];
 	unsigned t;
@@ -273,7 +278,7 @@ test_wrong_sizes(void **state)
 	body[8] = 1;		/* a NAK's start 1 */
 	body[16] = 2;		/* and end 2 */
 	body[20] = 1;		/* a STATE's count 1 */
-	for (t = FRAME_STREAM; t <= FRAME_ECHO_ACK; t++) {
+	for (t = FRAME_STREAM; t <= FRAME_INPUT_BASE; t++) {
 		if (t != FRAME_STREAM && t != FRAME_STATE) {
 			assert_int_equal(parse_one((uint8_t)t, body, fixed[t]),
 			    0);
@@ -355,7 +360,7 @@ test_writer_refuses_bad_frames(void **state)
 	f.type = FRAME_EXIT_STATUS;
 	f.u.exit.kind = 2;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
-	f.type = (enum frame_type)14;
+	f.type = (enum frame_type)15;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
 	f.type = (enum frame_type)0;
 	assert_int_equal(frame_put(b, &f), MP_ERR_INVALID_ARGUMENT);
@@ -423,7 +428,7 @@ test_unknown_skipped(void **state)
 	static const uint8_t p[] = {
 		0, 5, 0, 6,
 		0, 0, 0,			/* type 0, empty */
-		14, 0, 3, 'a', 'b', 'c',	/* type 14 */
+		15, 0, 3, 'a', 'b', 'c',	/* type 15 */
 		7, 0, 0,			/* KEEPALIVE */
 		255, 0, 1, 0xee,		/* type 255 */
 		6, 0, 8, 0, 0, 0, 0, 0, 0, 0, 9,	/* STATE_ACK 9 */

@@ -26,6 +26,7 @@
 #include "privsep/screen.h"
 #include "privsep/updates.h"
 #include "regress/unittests/chan_fixture.h"
+#include "regress/unittests/test_term_fixture.h"
 
 #define T0		1000		/* the driven clock's start */
 #define COLS		80
@@ -426,20 +427,6 @@ acknowledge(struct pl *p)
 	p->acked = state;
 }
 
-static void
-cells_text(const struct term_cell *c, uint16_t cols, char *out)
-{
-	size_t i, end = 0;
-
-	for (i = 0; i < cols && i < TEXT_MAX - 1; i++) {
-		out[i] = c[i].ch == 0 ? ' ' : c[i].ch < 128 ? (char)c[i].ch :
-		    '?';
-		if (out[i] != ' ')
-			end = i + 1;
-	}
-	out[end] = '\0';
-}
-
 /* The queued lines, as the local terminal would take them. */
 static void
 take_lines(struct pl *p)
@@ -459,7 +446,8 @@ take_lines(struct pl *p)
 	}
 	for (i = 0; i < n; i++) {
 		c = client_screen_line(p->cs, i, &cols);
-		cells_text(c, cols, p->lines[p->nlines++]);
+		tfx_cells_ascii(c, cols, p->lines[p->nlines++],
+		    sizeof(*p->lines));
 	}
 	client_screen_lines_taken(p->cs, n);
 }
@@ -814,7 +802,7 @@ ref_line(void *arg, const struct term_cell *row, uint16_t cols, int wrapped)
 		r->text = realloc(r->text, r->cap * sizeof(*r->text));
 		assert_non_null(r->text);
 	}
-	cells_text(row, cols, r->text[r->n++]);
+	tfx_cells_ascii(row, cols, r->text[r->n++], sizeof(*r->text));
 }
 
 static void

@@ -10,21 +10,9 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/term/term.h"
+#include "test_term_fixture.h"
 
 #define DIFF_MAX	(1024 * 1024)
-
-/* The state an emulator of that size shows after the bytes s. */
-static void
-state_of(struct term_state *st, uint16_t cols, uint16_t rows,
-    const char *s)
-{
-	struct term *t = term_new(cols, rows, NULL, NULL);
-
-	assert_non_null(t);
-	term_write(t, (const uint8_t *)s, strlen(s));
-	assert_int_equal(term_snapshot(t, st), 0);
-	term_free(t);
-}
 
 /* A fresh state from a base and more bytes. */
 static void
@@ -34,7 +22,7 @@ state_after(struct term_state *st, uint16_t cols, uint16_t rows,
 	char all[8192];
 
 	snprintf(all, sizeof(all), "%s%s", base, more);
-	state_of(st, cols, rows, all);
+	tfx_state_of(st, cols, rows, all);
 }
 
 static void
@@ -147,8 +135,8 @@ test_typed_char(void **state)
 	check(80, 24, "$ ", "", "\033[1;31mx", "\033[1;31mx\033[m");
 	check(80, 24, "$ ls", "\b\b", "\b\bX", "X");
 	/* A character elsewhere, and back to where the cursor was. */
-	state_of(&a, 80, 24, "\033[10;10Habc\033[20;5H");
-	state_of(&b, 80, 24, "\033[10;10Habc\033[15;40Hq\033[20;5H");
+	tfx_state_of(&a, 80, 24, "\033[10;10Habc\033[20;5H");
+	tfx_state_of(&b, 80, 24, "\033[10;10Habc\033[15;40Hq\033[20;5H");
 	assert_true(diff_size(&a, &b) <= 16);
 	term_state_free(&a);
 	term_state_free(&b);
@@ -253,8 +241,8 @@ test_alternate_screen(void **state)
 
 	(void)state;
 	assert_non_null(out);
-	state_of(&a, 80, 24, "$ vim\r\n");
-	state_of(&b, 80, 24, "$ vim\r\n\033[?1049h\033[Hfile\033[24;1H:q");
+	tfx_state_of(&a, 80, 24, "$ vim\r\n");
+	tfx_state_of(&b, 80, 24, "$ vim\r\n\033[?1049h\033[Hfile\033[24;1H:q");
 	diff_checked(&a, &b, out);
 	assert_true(buf_len(out) > 8);
 	assert_memory_equal(buf_ptr(out), "\033[?1049h", 8);
@@ -262,7 +250,7 @@ test_alternate_screen(void **state)
 	assert_memory_equal(buf_ptr(out), "\033[?1049l\033[2J", 12);
 	/* Into a screen with a coloured background: cleared in it. */
 	term_state_free(&b);
-	state_of(&b, 80, 24, "\033[?1049h\033[44m\033[2J\033[Hx");
+	tfx_state_of(&b, 80, 24, "\033[?1049h\033[44m\033[2J\033[Hx");
 	diff_checked(&a, &b, out);
 	assert_true(buf_len(out) < 40);
 	term_state_free(&a);
@@ -316,10 +304,10 @@ test_wide_and_combining_chain(void **state)
 	size_t i;
 
 	(void)state;
-	state_of(&a, 10, 2, "");
+	tfx_state_of(&a, 10, 2, "");
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		strcat(all, steps[i]);
-		state_of(&b, 10, 2, all);
+		tfx_state_of(&b, 10, 2, all);
 		(void)diff_size(&a, &b);
 		term_state_free(&a);
 		a = b;
@@ -350,28 +338,28 @@ test_scroll(void **state)
 	(void)state;
 	/* A shell printing one more line at the bottom. */
 	fill_lines(text, sizeof(text), 0, 24);
-	state_of(&a, 80, 24, text);
+	tfx_state_of(&a, 80, 24, text);
 	snprintf(more, sizeof(more), "%s\r\n$ ", text);
-	state_of(&b, 80, 24, more);
+	tfx_state_of(&b, 80, 24, more);
 	n = diff_size(&a, &b);
 	assert_true(n <= 6);
 	term_state_free(&b);
 
 	/* Three lines at once. */
 	snprintf(more, sizeof(more), "%s\r\nx\r\ny\r\nz", text);
-	state_of(&b, 80, 24, more);
+	tfx_state_of(&b, 80, 24, more);
 	assert_true(diff_size(&a, &b) <= 16);
 	term_state_free(&b);
 
 	/* Inside a scroll region, with a status line kept below. */
 	snprintf(more, sizeof(more), "%s\033[1;23r\033[23;1H\n\033[r", text);
-	state_of(&b, 80, 24, more);
+	tfx_state_of(&b, 80, 24, more);
 	assert_true(diff_size(&a, &b) <= 20);
 	term_state_free(&b);
 
 	/* Backwards (as when paging up in less). */
 	snprintf(more, sizeof(more), "%s\033[H\033M", text);
-	state_of(&b, 80, 24, more);
+	tfx_state_of(&b, 80, 24, more);
 	assert_true(diff_size(&a, &b) <= 8);
 	term_state_free(&b);
 	term_state_free(&a);
@@ -388,7 +376,7 @@ test_full_repaint(void **state)
 	(void)state;
 	assert_non_null(out);
 	fill_lines(text, sizeof(text), 0, 24);
-	state_of(&a, 80, 24, text);
+	tfx_state_of(&a, 80, 24, text);
 	diff_checked(NULL, &a, out);
 	/* It begins by cancelling any sequence and resetting. */
 	assert_memory_equal(buf_ptr(out), "\030\033[?1049l\033[m", 12);
@@ -408,13 +396,13 @@ test_errors(void **state)
 	(void)state;
 	assert_non_null(out);
 	assert_non_null(small);
-	state_of(&a, 80, 24, "a");
-	state_of(&b, 80, 25, "a");
+	tfx_state_of(&a, 80, 24, "a");
+	tfx_state_of(&b, 80, 25, "a");
 	assert_int_equal(buf_put(out, "keep", 4), 0);
 	assert_int_equal(term_diff(&a, &b, out), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(buf_len(out), 4);
 	term_state_free(&b);
-	state_of(&b, 80, 24, "b");
+	tfx_state_of(&b, 80, 24, "b");
 	b.cells[3].ch = 0x1b;	/* never printed into a terminal */
 	assert_int_equal(term_diff(&a, &b, out), MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(term_diff(NULL, &b, out), MP_ERR_INVALID_ARGUMENT);

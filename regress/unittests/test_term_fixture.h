@@ -1,11 +1,15 @@
-/* test_term_fixture.h: an emulator with recording callbacks and helpers to look at its screen, for the test_term_* tests. */
+/* test_term_fixture.h: an emulator with recording callbacks and helpers to look at its screen and make states, for the test_term_* tests and the other screen tests. */
 #ifndef MP_TEST_TERM_FIXTURE_H
 #define MP_TEST_TERM_FIXTURE_H
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "common/term/term.h"
 #include "common/term/utf8.h"
@@ -53,6 +57,36 @@ tfx_cells_text(const struct term_cell *c, unsigned int cols, char *buf,
 			keep = o;
 	}
 	buf[keep] = '\0';
+}
+
+/* Cells as ASCII text (other characters '?', trailing blanks dropped),
+ * at most size - 1 of them. */
+static inline void
+tfx_cells_ascii(const struct term_cell *c, uint16_t cols, char *out,
+    size_t size)
+{
+	size_t i, end = 0;
+
+	for (i = 0; i < cols && i + 1 < size; i++) {
+		out[i] = c[i].ch == 0 ? ' ' : c[i].ch < 128 ? (char)c[i].ch :
+		    '?';
+		if (out[i] != ' ')
+			end = i + 1;
+	}
+	out[end] = '\0';
+}
+
+/* The state an emulator of that size shows after the bytes s. */
+static inline void
+tfx_state_of(struct term_state *st, uint16_t cols, uint16_t rows,
+    const char *s)
+{
+	struct term *t = term_new(cols, rows, NULL, NULL);
+
+	assert_non_null(t);
+	term_write(t, (const uint8_t *)s, strlen(s));
+	assert_int_equal(term_snapshot(t, st), 0);
+	term_free(t);
 }
 
 static inline void

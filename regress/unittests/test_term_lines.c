@@ -12,18 +12,6 @@
 #include "common/term/term.h"
 #include "test_term_fixture.h"
 
-/* A state of the given size showing the text s. */
-static void
-state_of(struct term_state *st, uint16_t cols, uint16_t rows, const char *s)
-{
-	struct term *t = term_new(cols, rows, NULL, NULL);
-
-	assert_non_null(t);
-	term_write(t, (const uint8_t *)s, strlen(s));
-	assert_int_equal(term_snapshot(t, st), 0);
-	term_free(t);
-}
-
 /* A terminal (the fixture records its scrollback) brought to show st. */
 static struct tfx *
 terminal_showing(const struct term_state *st)
@@ -44,7 +32,7 @@ push_text(struct term_state *shown, const char *text, uint16_t cols,
 {
 	struct term_state line;
 
-	state_of(&line, cols, 1, text);
+	tfx_state_of(&line, cols, 1, text);
 	assert_int_equal(term_push_line(shown, line.cells, cols, out), 0);
 	term_state_free(&line);
 }
@@ -57,7 +45,7 @@ test_lines_reach_scrollback_in_order(void **arg)
 	struct tfx *f;
 
 	(void)arg;
-	state_of(&shown, 20, 4, "\033[31mred\033[m\r\nb\r\nc\r\nprompt$ ");
+	tfx_state_of(&shown, 20, 4, "\033[31mred\033[m\r\nb\r\nc\r\nprompt$ ");
 	f = terminal_showing(&shown);
 	push_text(&shown, "\033[31mred", 20, out);	/* already the top row */
 	push_text(&shown, "line two", 20, out);
@@ -85,7 +73,7 @@ test_same_top_row_costs_a_scroll(void **arg)
 	struct buf *out = buf_new(4096);
 
 	(void)arg;
-	state_of(&shown, 10, 3, "a\r\nb\r\nc");
+	tfx_state_of(&shown, 10, 3, "a\r\nb\r\nc");
 	push_text(&shown, "a", 10, out);
 	assert_int_equal(buf_len(out), 5);
 	assert_memory_equal(buf_ptr(out), "\033[3H\n", 5);
@@ -103,9 +91,9 @@ test_line_width_adapts(void **arg)
 	struct tfx *f;
 
 	(void)arg;
-	state_of(&shown, 5, 2, "xy");
+	tfx_state_of(&shown, 5, 2, "xy");
 	f = terminal_showing(&shown);
-	state_of(&wide, 8, 1, "abcd\xe4\xb8\xad" "z");
+	tfx_state_of(&wide, 8, 1, "abcd\xe4\xb8\xad" "z");
 	assert_int_equal(term_push_line(&shown, wide.cells, 8, out), 0);
 	push_text(&shown, "q", 2, out);
 	term_write(f->t, buf_ptr(out), buf_len(out));
@@ -128,8 +116,8 @@ test_alternate_screen_refused(void **arg)
 	struct buf *out = buf_new(4096);
 
 	(void)arg;
-	state_of(&shown, 10, 3, "\033[?1049hfull screen");
-	state_of(&line, 10, 1, "x");
+	tfx_state_of(&shown, 10, 3, "\033[?1049hfull screen");
+	tfx_state_of(&line, 10, 1, "x");
 	assert_int_equal(term_push_line(&shown, line.cells, 10, out),
 	    MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(buf_len(out), 0);

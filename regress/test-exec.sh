@@ -562,6 +562,22 @@ tm_run() {
 	return 1
 }
 
+# no_net_children: no session net child of this mps is left.
+no_net_children() {
+	[ -z "$(net_children)" ]
+}
+
+# mp_end_session WHAT: exit the remote shell of mp_interactive, expect
+# status 0, and wait until the session is gone on the server (WHAT names
+# it in failures); then mark the log.
+mp_end_session() {
+	tm_type exit
+	wait_for "MP-EXIT=0" 10
+	tm kill-session -t mp
+	wait_until 15 no_net_children || { fail "$1: the session did not end"; return 1; }
+	log_mark
+}
+
 # mp_interactive [MP ARGS...]: mp in tmux session "mp" (80x24), destination
 # 127.0.0.1 unless given; its exit status appears as "MP-EXIT=N". Returns
 # once mps logged the session and the remote shell runs commands.

@@ -33,8 +33,5 @@ grep -q "connection to 127.0.0.1 closed\." "$OBJ/screen" ||
 wait_log "session of $(id -un) from 127.0.0.1 port" 15
 log_has "ended: exit status" || log_has "ended: signal" ||
     fail "mps did not log how the session ended: $(log_since | tail -n 3)"
-no_net_children() {
-	[ -z "$(net_children)" ]
-}
 wait_until 5 no_net_children || fail "the session's net child is still there: $(net_children)"
 finish

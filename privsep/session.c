@@ -2,6 +2,7 @@
 #include <sys/ioctl.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #define GONE_AFTER_EXIT_MS 60000 /* silent client once the command ended */
 #define READS_PER_STEP	64	/* a flood of output still lets the loop run */
 #define WAKE_MAX_MS	3600000	/* the longest poll() for a far timer */
+#define TRIM_AFTER_MS	2000	/* quiet this long: memory back to the system */
 
 /* One source of output: the PTY master, or a stdout/stderr pipe. */
 struct source {
@@ -48,6 +50,8 @@ struct netsess {
 	uint64_t chan_since;	/* when this channel started */
 	uint64_t first_heard;	/* the client's first record on it */
 	uint64_t input_before;	/* input received on earlier channels */
+	uint64_t busy_at;	/* output last came from the program */
+	int trimmed;		/* memory given back since */
 	struct source src[2];
 	size_t nsrc;
 	int input_fd;		/* PTY master or the command's stdin; -1 closed */
@@ -116,6 +120,8 @@ pump_source(struct netsess *s, struct source *src)
 		n = read(src->fd, tmp, room);
 		if (n > 0) {
 			take_output(s, src, tmp, (size_t)n);
+			s->busy_at = mp_monotonic_ms();
+			s->trimmed = 0;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -433,6 +439,17 @@ next_timeout(const struct netsess *s, uint64_t now)
 	    s->screen, s->out_offset, now));
 }
 
+/* A burst of output leaves freed memory in the heap (scrolled lines,
+ * compression buffers): an idle session gives it back. */
+static void
+trim_when_quiet(struct netsess *s, uint64_t now)
+{
+	if (s->trimmed || now - s->busy_at < TRIM_AFTER_MS)
+		return;
+	(void)malloc_trim(0);
+	s->trimmed = 1;
+}
+
 /* The screen's side of a step: answers to the program's queries, the
  * echo report, the updates of the mode. */
 static void
@@ -468,6 +485,7 @@ step(struct netsess *s)
 	for (i = 0; i < s->nsrc; i++)
 		pump_source(s, &s->src[i]);
 	screen_step(s, now);
+	trim_when_quiet(s, now);
 	maybe_close(s, now);
 	if (!warming_up(s, now) && chan_flush(s->chan, now) == MP_ERR_LIMIT)
 		fatal("record sequence exhausted; ending the session");

@@ -308,6 +308,12 @@ build_frame(struct display *d, uint64_t now)
 	return r;
 }
 
+int
+display_predicting(const struct display *d)
+{
+	return d->dirty && predict_showing(d->predict);
+}
+
 void
 display_render(struct display *d, uint64_t now)
 {

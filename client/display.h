@@ -31,6 +31,8 @@ int display_reset(struct display *d);
 void display_silence(struct display *d, uint64_t silent_ms,
     const char *escape);
 
+/* 1 if typed characters are being shown as predictions. */
+int display_predicting(const struct display *d);
 /* Render a frame if something changed and the terminal took the last. */
 void display_render(struct display *d, uint64_t now);
 /* 1 while frame bytes wait for the terminal. */

@@ -576,7 +576,10 @@ loop(struct session *s)
 			    mp_strerror(r));
 			return r;
 		}
-		/* Keystrokes leave before the screen is drawn. */
+		/* Keystrokes leave before the screen is drawn, unless what
+		 * was typed shows at once as a prediction. */
+		if (s->display != NULL && display_predicting(s->display))
+			take_server(s, now);
 		if ((r = chan_flush(s->chan, now)) != 0) {
 			say(LOG_LEVEL_ERROR, "session failed: %s",
 			    mp_strerror(r));

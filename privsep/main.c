@@ -119,7 +119,7 @@ main(int argc, char **argv)
 	log_set_level((enum log_level)cfg.log_level);
 	if ((last = check_fds(&cfg)) < 0)
 		fatal("missing descriptors from the monitor");
-	if (mp_crypto_init_sandboxed() != 0)
+	if (mp_crypto_init_server() != 0)
 		fatal("cannot initialise the crypto libraries");
 	set_nonblocking(MON_FD_NET);
 	if (cfg.phase == MON_PHASE_SESSION) {

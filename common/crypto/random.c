@@ -39,7 +39,7 @@ mp_crypto_init(void)
 }
 
 int
-mp_crypto_init_sandboxed(void)
+mp_crypto_init_server(void)
 {
 	return crypto_init(OPENSSL_INIT_NO_LOAD_CONFIG);
 }

@@ -8,10 +8,10 @@
 /* Initialise libsodium and OpenSSL; every program calls this first.
  * Returns 0 or MP_ERR_LIBCRYPTO. Safe to call more than once. */
 int mp_crypto_init(void);
-/* The same for mps-net, whose algorithms the protocol fixes: the system's
- * OpenSSL configuration (TLS and provider settings) is not read, which
- * keeps a few hundred KB out of every session's memory. */
-int mp_crypto_init_sandboxed(void);
+/* The same for mps-net, whose algorithms the protocol fixes:
+ * the system's OpenSSL configuration (TLS and provider settings) is not
+ * read, which keeps a few hundred KB out of every session's memory. */
+int mp_crypto_init_server(void);
 
 /* Fill buf with len cryptographically secure random bytes. */
 void mp_random(void *buf, size_t len);

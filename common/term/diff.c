@@ -54,6 +54,7 @@ struct diff {
 	int model_y;			/* the row in row[], or -1 */
 	size_t tail;			/* to's cells from here are one blank */
 	int done;			/* the rest of the screen is right */
+	int no_scroll;			/* too few rows changed to scroll */
 	int painted;			/* the whole screen is right */
 	uint64_t *hfrom, *hto;		/* row hashes, for scrolling */
 	uint64_t hblank;
@@ -785,7 +786,7 @@ scroll_candidates(const struct diff *d, struct scroll *c)
 {
 	int n, lo = 0, hi = 0, top, bot, k = 0;
 
-	if (d->cleared || (n = best_shift(d, &lo, &hi)) == 0)
+	if (d->cleared || d->no_scroll || (n = best_shift(d, &lo, &hi)) == 0)
 		return 0;
 	top = n > 0 ? lo : lo + n;
 	bot = n > 0 ? hi + n : hi;
@@ -1171,13 +1172,27 @@ diff_alloc(struct diff *d)
 	return 0;
 }
 
+/* 1 if at most one row differs: no scroll can pay (a keystroke's echo,
+ * a prediction), and the rows need no hashing. */
+static int
+one_row_changed(const struct diff *d)
+{
+	size_t rowsz = (size_t)d->cols * sizeof(struct term_cell);
+	int y, changed = 0;
+
+	for (y = 0; y < d->rows && changed < 2; y++)
+		changed += memcmp(d->from->cells + (size_t)y * d->cols,
+		    to_row(d, y), rowsz) != 0;
+	return changed < 2;
+}
+
 /* Only a screen that was not cleared can scroll. */
 static void
 hash_rows(struct diff *d)
 {
 	int y;
 
-	if (d->cleared)
+	if (d->cleared || (d->no_scroll = one_row_changed(d)))
 		return;
 	d->hblank = row_hash(d->blank, d->cols);
 	for (y = 0; y < d->rows; y++) {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/encode.h"
 #include "common/xmalloc.h"
 #include "common/term/term.h"
 
@@ -716,18 +717,6 @@ start(struct tty *s, const struct options *o)
 
 /* ---- arguments -------------------------------------------------------- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte a backslash escape stands for; *in is moved past it. */
 static int
 unescape(const char **in)
@@ -740,11 +729,11 @@ unescape(const char **in)
 		*in = p + 1;
 		return (unsigned char)to[m - from];
 	}
-	if (*p != 'x' || (v = hexval(p[1])) < 0)
+	if (*p != 'x' || (v = hex_digit_value((unsigned char)p[1])) < 0)
 		return -1;
 	p += 2;
-	if (hexval(*p) >= 0)
-		v = v * 16 + hexval(*p++);
+	if (hex_digit_value((unsigned char)*p) >= 0)
+		v = v * 16 + hex_digit_value((unsigned char)*p++);
 	*in = p;
 	return v;
 }

@@ -30,6 +30,7 @@
 #define RECONNECT_FIRST_MS	1000	/* then tries back off from this */
 #define NAT_WARMUP_GAP_MS	20	/* between warm-up keepalives */
 #define NAT_WARMUP_WAIT_MS	1000	/* for the server's answer */
+#define SEND_HOLD_MS		1	/* keystrokes wait after a shown prediction */
 
 /* Output of one stream waiting for its descriptor. */
 struct outq {
@@ -56,6 +57,8 @@ struct session {
 	struct reconnect *rc;	/* with a PTY: resuming after a silence */
 	struct display *display;	/* with a PTY: the screen */
 	struct outq out[2];	/* without: standard output, standard error */
+	int typed;		/* keystrokes read since the last loop */
+	uint64_t send_at;	/* nothing is sent before (a shown prediction) */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -262,6 +265,7 @@ read_stdin(struct session *s)
 		if (s->display != NULL)
 			display_typed(s->display, out, n,
 			    chan_input_sent(s->chan), mp_monotonic_ms());
+		s->typed = 1;
 		r = chan_write(s->chan, CHAN_STREAM_INPUT, out, n);
 	}
 	mp_zero(in, sizeof(in));	/* keystrokes may be passwords */
@@ -321,6 +325,18 @@ min_timeout(int a, int b)
 	if (b < 0)
 		return a;
 	return a < b ? a : b;
+}
+
+/* Until the channel has something to send, or the hold after a shown
+ * prediction ends. */
+static int
+send_timeout(const struct session *s, uint64_t now)
+{
+	int t = chan_timeout_ms(s->chan, now);
+
+	if (now < s->send_at && t >= 0 && (uint64_t)t < s->send_at - now)
+		t = (int)(s->send_at - now);
+	return t;
 }
 
 /* Fill pfd for ppoll; the stdin, stdout and stderr slots get fd -1 when
@@ -577,10 +593,16 @@ loop(struct session *s)
 			return r;
 		}
 		/* Keystrokes leave before the screen is drawn, unless what
-		 * was typed shows at once as a prediction. */
-		if (s->display != NULL && display_predicting(s->display))
+		 * was typed shows at once as a prediction: that is drawn
+		 * first, and the keystrokes leave SEND_HOLD_MS later (as
+		 * mosh-client's do), the network's work behind the echo. */
+		if (s->display != NULL && display_predicting(s->display)) {
 			take_server(s, now);
-		if ((r = chan_flush(s->chan, now)) != 0) {
+			if (s->typed)
+				s->send_at = now + SEND_HOLD_MS;
+		}
+		s->typed = 0;
+		if (now >= s->send_at && (r = chan_flush(s->chan, now)) != 0) {
 			say(LOG_LEVEL_ERROR, "session failed: %s",
 			    mp_strerror(r));
 			return r;
@@ -590,7 +612,7 @@ loop(struct session *s)
 			return 1;
 		if (s->escaped || s->quit_signal)
 			return 0;
-		timeout = min_timeout(chan_timeout_ms(s->chan, now),
+		timeout = min_timeout(send_timeout(s, now),
 		    check_silence(s, now));
 		timeout = min_timeout(timeout, reconnect_timeout(s, now));
 		if (s->display != NULL)

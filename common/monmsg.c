@@ -212,6 +212,49 @@ monmsg_get_rekey(struct buf *b, struct hs_keys *k, uint16_t size[4])
 	return r;
 }
 
+/* A text of a fixed-size field ends within it. */
+static int
+has_nul(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+int
+monmsg_put_resume_claim(struct buf *b, const struct mon_resume_claim *c)
+{
+	int r;
+
+	if (!has_nul(c->user, sizeof(c->user)) ||
+	    !has_nul(c->kdf, sizeof(c->kdf)) ||
+	    !has_nul(c->addr, sizeof(c->addr)) ||
+	    c->h_len > sizeof(c->h) || c->proof_len > sizeof(c->proof))
+		return MP_ERR_INVALID_ARGUMENT;
+	if ((r = buf_put_cstring(b, c->user)) != 0 ||
+	    (r = buf_put_cstring(b, c->kdf)) != 0 ||
+	    (r = buf_put_string(b, c->h, c->h_len)) != 0 ||
+	    (r = buf_put_string(b, c->proof, c->proof_len)) != 0 ||
+	    (r = buf_put_cstring(b, c->addr)) != 0)
+		return r;
+	return buf_put_u32(b, c->port);
+}
+
+int
+monmsg_get_resume_claim(struct buf *b, struct mon_resume_claim *c)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if ((r = monmsg_get_text(b, c->user, sizeof(c->user))) != 0 ||
+	    (r = monmsg_get_text(b, c->kdf, sizeof(c->kdf))) != 0 ||
+	    (r = get_bytes(b, c->h, sizeof(c->h), &c->h_len)) != 0 ||
+	    (r = get_bytes(b, c->proof, sizeof(c->proof),
+	    &c->proof_len)) != 0 ||
+	    (r = monmsg_get_text(b, c->addr, sizeof(c->addr))) != 0 ||
+	    (r = buf_get_u32(b, &c->port)) != 0)
+		return r;
+	return buf_expect_end(b);
+}
+
 static int
 put_session(struct buf *b, const struct hs_session_info *s)
 {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/crypto/hash.h"
 #include "common/proto/handshake.h"
 
 /*
@@ -98,6 +99,21 @@ int monmsg_get_keys(struct buf *b, struct hs_keys *k);
 int monmsg_put_rekey(struct buf *b, const struct hs_keys *k,
     const uint16_t size[4]);
 int monmsg_get_rekey(struct buf *b, struct hs_keys *k, uint16_t size[4]);
+
+/* MON_CTL_CHECK: a resuming connection's claim to a session's monitor
+ * (its user, KDF, H and proof, and where it comes from). */
+struct mon_resume_claim {
+	char user[HS_NAME_MAX + 1], kdf[HS_NAME_MAX + 1], addr[64];
+	uint8_t h[HS_H_MAX], proof[HASH_MAX_BYTES];
+	size_t h_len, proof_len;
+	uint32_t port;
+};
+
+/* A field too long for the other side (or a string without its NUL) is
+ * refused with MP_ERR_INVALID_ARGUMENT before anything is written. */
+int monmsg_put_resume_claim(struct buf *b, const struct mon_resume_claim *c);
+/* Checks every length; a NUL in a text is refused, other bytes kept. */
+int monmsg_get_resume_claim(struct buf *b, struct mon_resume_claim *c);
 
 /* A request answer: ok, reason, message, then for a session the port
  * and mode, for a list the sessions. */

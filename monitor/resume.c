@@ -147,38 +147,9 @@ resume_listen(struct mon_conn *mc, const struct buf *keys)
 	return 0;
 }
 
-/* The resuming side's claim: its user, KDF, H and proof. */
-struct claim {
-	char user[65], kdf[HS_NAME_MAX + 1], addr[64];
-	uint8_t h[HS_H_MAX], proof[HASH_MAX_BYTES];
-	size_t h_len, proof_len;
-	uint32_t port;
-};
-
-static int
-get_claim(struct buf *b, struct claim *c)
-{
-	const uint8_t *p;
-	int r;
-
-	if ((r = monmsg_get_text(b, c->user, sizeof(c->user))) != 0 ||
-	    (r = monmsg_get_text(b, c->kdf, sizeof(c->kdf))) != 0 ||
-	    (r = buf_get_string_direct(b, &p, &c->h_len, HS_H_MAX)) != 0)
-		return r;
-	memcpy(c->h, p, c->h_len);
-	if ((r = buf_get_string_direct(b, &p, &c->proof_len,
-	    HASH_MAX_BYTES)) != 0)
-		return r;
-	memcpy(c->proof, p, c->proof_len);
-	if ((r = monmsg_get_text(b, c->addr, sizeof(c->addr))) != 0 ||
-	    (r = buf_get_u32(b, &c->port)) != 0)
-		return r;
-	return buf_expect_end(b);
-}
-
 /* Why the claim does not hold, or NULL if it does. */
 static const char *
-claim_refusal(const struct mon_conn *mc, const struct claim *c)
+claim_refusal(const struct mon_conn *mc, const struct mon_resume_claim *c)
 {
 	uint8_t want[HASH_MAX_BYTES];
 	size_t want_len;
@@ -237,13 +208,13 @@ out:
 static void
 serve(struct mon_conn *mc, int fd, struct buf *b)
 {
-	struct claim c;
+	struct mon_resume_claim c;
 	const char *why;
 	int r;
 
 	memset(&c, 0, sizeof(c));
 	if ((r = recv_within(fd, MON_CTL_CHECK, b, CHECK_WAIT_MS)) != 0 ||
-	    (r = get_claim(b, &c)) != 0) {
+	    (r = monmsg_get_resume_claim(b, &c)) != 0) {
 		log_error("malformed resume request on the control socket of "
 		    "the session of %s: %s", mc->user.name, mp_strerror(r));
 		return;
@@ -287,19 +258,30 @@ resume_serve(struct mon_conn *mc)
 
 /* ---- the resuming connection's side -------------------------------------- */
 
+/* This connection's claim; a KDF name or proof too long for it is
+ * refused. */
 static int
 put_claim(const struct mon_conn *mc, const char *kdf, const uint8_t *proof,
     size_t proof_len, struct buf *b)
 {
+	struct mon_resume_claim c;
 	int r;
 
-	if ((r = buf_put_cstring(b, mc->user.name)) != 0 ||
-	    (r = buf_put_cstring(b, kdf)) != 0 ||
-	    (r = buf_put_string(b, mc->h, mc->h_len)) != 0 ||
-	    (r = buf_put_string(b, proof, proof_len)) != 0 ||
-	    (r = buf_put_cstring(b, mc->peer_addr)) != 0)
-		return r;
-	return buf_put_u32(b, mc->peer_port);
+	memset(&c, 0, sizeof(c));
+	if (strlen(kdf) >= sizeof(c.kdf) || proof_len > sizeof(c.proof) ||
+	    mc->h_len > sizeof(c.h))
+		return MP_ERR_INVALID_ARGUMENT;
+	snprintf(c.user, sizeof(c.user), "%s", mc->user.name);
+	snprintf(c.kdf, sizeof(c.kdf), "%s", kdf);
+	snprintf(c.addr, sizeof(c.addr), "%s", mc->peer_addr);
+	memcpy(c.h, mc->h, mc->h_len);
+	c.h_len = mc->h_len;
+	memcpy(c.proof, proof, proof_len);
+	c.proof_len = proof_len;
+	c.port = mc->peer_port;
+	r = monmsg_put_resume_claim(b, &c);
+	mp_zero(&c, sizeof(c));
+	return r;
 }
 
 static int

@@ -15,7 +15,6 @@
 #define RTO_MIN_MS		50
 #define RTO_MAX_MS		2000
 #define RTO_FIRST_MS		1000
-#define ACK_DELAY_MS		20
 #define CHUNKS_WAIT_MS		1	/* poll while chunks go out */
 #define NEVER			UINT64_MAX
 #define UPDATE_HEADER		16	/* size, first line, lines */
@@ -135,7 +134,7 @@ resend_timeout(const struct updater *u, const struct chan *c)
 		return u->backoff_ms;
 	if (st->srtt_ms == 0)
 		return RTO_FIRST_MS;
-	return clamp(st->srtt_ms + var + ACK_DELAY_MS, RTO_MIN_MS,
+	return clamp(st->srtt_ms + var + CHAN_STATE_ACK_DELAY_MS, RTO_MIN_MS,
 	    RTO_MAX_MS);
 }
 

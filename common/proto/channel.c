@@ -670,11 +670,18 @@ chan_flush(struct chan *c, uint64_t now)
 
 /* ---- receiving frames --------------------------------------------------- */
 
+/* A datagram is owed to the peer within delay_ms. */
+static void
+want_ack_within(struct chan *c, uint64_t now, uint32_t delay_ms)
+{
+	c->ack_at = min64(c->ack_at, now + delay_ms);
+}
+
 /* A datagram is owed to the peer: now, or within STREAM_ACK_DELAY_MS. */
 static void
 want_ack(struct chan *c, uint64_t now, int urgent)
 {
-	c->ack_at = min64(c->ack_at, urgent ? now : now + STREAM_ACK_DELAY_MS);
+	want_ack_within(c, now, urgent ? 0 : STREAM_ACK_DELAY_MS);
 }
 
 void
@@ -1328,7 +1335,7 @@ chan_ack_update(struct chan *c, uint64_t state)
 		return 0;
 	c->state_ack = state;
 	c->state_ack_set = 1;
-	want_soon(c);
+	want_ack_within(c, c->clock, CHAN_STATE_ACK_DELAY_MS);
 	return 0;
 }
 

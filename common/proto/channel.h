@@ -57,6 +57,7 @@
 #define CHAN_KEEPALIVE_MS	3000		/* PROTOCOL.md 3.3 */
 #define CHAN_INPUT_BASE_MS	5000	/* INPUT_BASE repeated this long */
 #define CHAN_ECHO_HOLD_MS	1000		/* ECHO_ACK repeated after a change */
+#define CHAN_STATE_ACK_DELAY_MS	50	/* longest a STATE_ACK is held back */
 
 enum chan_state {
 	CHAN_OPEN = 0,
@@ -217,7 +218,7 @@ int chan_get_input_base(const struct chan *c, uint64_t *received);
  */
 int chan_get_update(struct chan *c, uint64_t *base, uint64_t *new_state,
     uint8_t *flags, struct buf *out);
-/* Client: state was applied. STATE_ACK naming it goes out within 20 ms
+/* Client: state was applied. STATE_ACK naming it goes out within 50 ms
  * (unless it is the one already set) and in every record after, until
  * another is set. */
 int chan_ack_update(struct chan *c, uint64_t state);

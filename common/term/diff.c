@@ -1209,8 +1209,8 @@ diff_args(const struct term_state *from, const struct term_state *to)
 		return MP_ERR_INVALID_ARGUMENT;
 	if (from == NULL)
 		return 0;
-	if (term_state_check(from) != 0 || from->cols != to->cols ||
-	    from->rows != to->rows)
+	if (from->cols != to->cols || from->rows != to->rows ||
+	    term_state_check_beside(from, to) != 0)
 		return MP_ERR_INVALID_ARGUMENT;
 	return 0;
 }

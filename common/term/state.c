@@ -83,6 +83,11 @@ same_pen(const struct term_cell *a, const struct term_cell *b)
 static int
 cell_valid(const struct term_cell *c)
 {
+	/* Most cells: erased or ASCII, no marks, the default pen. */
+	if ((c->ch == 0 || (c->ch >= 0x20 && c->ch < 0x7f)) &&
+	    (c->comb[0] | c->comb[1] | c->fg | c->bg | c->attrs |
+	    c->reserved) == 0)
+		return 1;
 	if (c->reserved != 0 || (c->attrs & ~ATTRS_KNOWN) != 0 ||
 	    ((c->attrs & TERM_ATTR_UL_MASK) >> TERM_ATTR_UL_SHIFT) >
 	    TERM_UL_DASHED)
@@ -179,24 +184,53 @@ size_valid(uint16_t cols, uint16_t rows)
 	    rows <= TERM_ROWS_MAX && (size_t)cols * rows <= TERM_CELLS_MAX;
 }
 
-int
-term_state_check(const struct term_state *s)
+/* The rows of s that differ from those of same (a valid state of the same
+ * size; NULL: every row) are valid. */
+static int
+rows_valid(const struct term_state *s, const struct term_state *same)
 {
+	size_t row = (size_t)s->cols * sizeof(*s->cells), off;
 	uint16_t y;
 
+	for (y = 0; y < s->rows; y++) {
+		off = (size_t)y * s->cols;
+		if (same != NULL &&
+		    memcmp(s->cells + off, same->cells + off, row) == 0)
+			continue;
+		if (!row_valid(s->cells + off, s->cols))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+state_valid(const struct term_state *s, const struct term_state *same)
+{
 	if (!size_valid(s->cols, s->rows) || s->cells == NULL)
-		return MP_ERR_INVALID_FORMAT;
+		return 0;
 	if (s->cursor_x >= s->cols || s->cursor_y >= s->rows ||
 	    s->cursor_shape > CURSOR_SHAPE_MAX ||
 	    s->mouse > TERM_MOUSE_ANY || s->mouse_enc > TERM_MOUSE_ENC_SGR ||
 	    (s->modes & ~MODES_KNOWN) != 0)
-		return MP_ERR_INVALID_FORMAT;
+		return 0;
 	if (!title_valid(s->title) || !title_valid(s->icon))
-		return MP_ERR_INVALID_FORMAT;
-	for (y = 0; y < s->rows; y++)
-		if (!row_valid(s->cells + (size_t)y * s->cols, s->cols))
-			return MP_ERR_INVALID_FORMAT;
-	return 0;
+		return 0;
+	return rows_valid(s, same);
+}
+
+int
+term_state_check(const struct term_state *s)
+{
+	return state_valid(s, NULL) ? 0 : MP_ERR_INVALID_FORMAT;
+}
+
+int
+term_state_check_beside(const struct term_state *s,
+    const struct term_state *valid)
+{
+	if (valid->cols != s->cols || valid->rows != s->rows)
+		return term_state_check(s);
+	return state_valid(s, valid) ? 0 : MP_ERR_INVALID_FORMAT;
 }
 
 /* ---- blank, free, copy, compare ------------------------------------------ */

@@ -173,6 +173,10 @@ int term_state_parse(struct buf *in, struct term_state *s);
  * only on a character, colours and attributes well-formed, reserved 0,
  * titles UTF-8 without controls), else MP_ERR_INVALID_FORMAT. */
 int term_state_check(const struct term_state *s);
+/* The same for s beside valid, a state that passed term_state_check():
+ * rows equal to valid's (same size) are not looked at again. */
+int term_state_check_beside(const struct term_state *s,
+    const struct term_state *valid);
 
 /*
  * Escape sequences, appended to out, that turn a terminal showing from

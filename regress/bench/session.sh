@@ -8,7 +8,9 @@ set -u
 # parent (default MP_BUILD_DIR: StrictModes-friendly); BENCH_KEEP=1 keeps
 # the scratch directory (ttylat's output and the clients' logs per
 # session); BENCH_VERBOSE=1 prints them for failed sessions; BENCH_BUDGET
-# the seconds after which no new session starts (165 quick, 840 full).
+# the seconds after which no new session starts (165 quick, 840 full);
+# BENCH_PARTS the parts to run (default "echo seq idle"); BENCH_CLIENTS
+# the clients (default all: mp-statesync mp-reliable mp-datagram mosh).
 
 : "${MP_BUILD_DIR:?run through make bench (MP_BUILD_DIR unset)}"
 
@@ -27,12 +29,13 @@ B="$MP_BUILD_DIR/bin"
 TTYLAT="$MP_BUILD_DIR/tools/ttylat"
 NETSIM="$MP_BUILD_DIR/tools/netsim"
 MODES="statesync reliable datagram"
-CLIENTS="mp-statesync mp-reliable mp-datagram mosh"
+CLIENTS=${BENCH_CLIENTS:-mp-statesync mp-reliable mp-datagram mosh}
+PARTS=${BENCH_PARTS:-echo seq idle}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
-	LAT_N=8 SEQ_N=30000 IDLE_S=5 TYPE_N=20 SEQ_TIMEOUT=15
+	LAT_N=8 SEQ_N=30000 SEQ_RUNS=1 IDLE_S=5 TYPE_N=20 SEQ_TIMEOUT=15
 else
-	LAT_N=40 SEQ_N=300000 IDLE_S=20 TYPE_N=100 SEQ_TIMEOUT=60
+	LAT_N=40 SEQ_N=300000 SEQ_RUNS=5 IDLE_S=20 TYPE_N=100 SEQ_TIMEOUT=60
 fi
 
 for p in "$B/mps" "$B/mps-net" "$B/mp" "$B/mp-keygen" "$TTYLAT" "$NETSIM"; do
@@ -323,9 +326,15 @@ get() {	# get KEY: the value, or "-"
 echo "session: mp (--diff-mode $MODES) against mps, and mosh $(mosh-client -v 2>&1 | sed -n '1s/.*(mosh \([^)]*\)).*/\1/p'), through netsim on loopback"
 [ -z "${BENCH_QUICK:-}" ] || echo "session: BENCH_QUICK: $LAT_N keystrokes, seq 1 $SEQ_N, ${IDLE_S} s idle, $TYPE_N typed characters"
 
+# part NAME: NAME is one of BENCH_PARTS.
+part() {
+	case " $PARTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 # Keystroke to screen: LAT_N characters, 100 ms apart, each once the
 # previous one shows.
-for delay in 0 50; do
+part echo && for delay in 0 50; do
 	for predict in never always; do
 		for c in $CLIENTS; do
 			n=lat-$predict-$delay-$c
@@ -343,28 +352,42 @@ for delay in 0 50; do
 	done
 done
 
-# Bulk output: seq 1 SEQ_N until its last line and the prompt show.
-seed=1
-for loss in 0 10 30; do
+# median COLUMN FILE: the median of a column of numbers (the lower middle
+# one of an even count); nothing for an empty file.
+median() {
+	sort -n -k "$1,$1" "$2" | awk -v c="$1" '{ v[NR] = $c }
+	    END { if (NR > 0) print v[int((NR + 1) / 2)] }'
+}
+
+# Bulk output: seq 1 SEQ_N until its last line and the prompt show, SEQ_RUNS
+# times per client and loss rate (each client sees the same netsim seeds);
+# the medians of the time, bytes and packets.
+part seq && for loss in 0 10 30; do
 	for c in $CLIENTS; do
 		n=seq-$loss-$c
-		seed=$((seed + 1))
-		# shellcheck disable=SC2086,SC2090
-		session "$n" "$c" never "$SEQ_TIMEOUT" --loss "$loss" --seed $seed -- \
-		    $START --exec "sh $D/snap.sh $D/$n.s0" \
-		    --run "seq 1 $SEQ_N" --until "$SEQ_N\\n\$" \
-		    --exec "sh $D/snap.sh $D/$n.s1" $END
-		put "$n.secs" "$(sed -n 's/^run seconds=//p' "$D/$n.out")"
-		# shellcheck disable=SC2046
-		# shellcheck disable=SC2046
-	set -- $(counts "$D/$n.s0" "$D/$n.s1") - -
-		put "$n.bytes" "$1"
-		put "$n.pkts" "$2"
+		: >"$D/$n.runs"
+		r=1
+		while [ $r -le $SEQ_RUNS ]; do
+			# shellcheck disable=SC2086,SC2090
+			session "$n-$r" "$c" never "$SEQ_TIMEOUT" --loss "$loss" \
+			    --seed $((loss * 100 + r)) -- \
+			    $START --exec "sh $D/snap.sh $D/$n-$r.s0" \
+			    --run "seq 1 $SEQ_N" --until "$SEQ_N\\n\$" \
+			    --exec "sh $D/snap.sh $D/$n-$r.s1" $END
+			secs=$(sed -n 's/^run seconds=//p' "$D/$n-$r.out" 2>/dev/null)
+			# shellcheck disable=SC2046
+			set -- $(counts "$D/$n-$r.s0" "$D/$n-$r.s1")
+			[ -z "$secs" ] || [ $# -ne 2 ] || echo "$secs $1 $2" >>"$D/$n.runs"
+			r=$((r + 1))
+		done
+		put "$n.secs" "$(median 1 "$D/$n.runs")"
+		put "$n.bytes" "$(median 2 "$D/$n.runs")"
+		put "$n.pkts" "$(median 3 "$D/$n.runs")"
 	done
 done
 
 # Idle traffic, server memory of the idle session, then typing.
-for c in $CLIENTS; do
+part idle && for c in $CLIENTS; do
 	n=idle-$c
 	# shellcheck disable=SC2086,SC2090
 	session "$n" "$c" adaptive 30 -- \
@@ -441,7 +464,8 @@ row "server RSS kB, idle session" "mem-" .rss
 row "server PSS kB, idle session" "mem-" .pss
 echo "(mp/mosh: one ratio per mode s(tatesync) r(eliable) d(atagram); echo: keystroke"
 echo " to screen through netsim, one-way delay; seq: until the last line and the prompt"
-echo " show; bytes and packets: both directions, as netsim received them; memory: mps"
+echo " show, median of $SEQ_RUNS runs; bytes and packets: both directions, as netsim"
+echo " received them, median of the same runs; memory: mps"
 echo " monitor + net child, mosh-server; typing: ${TYPE_N} characters as for echo, then"
 echo " erased, with the idle traffic of those seconds; - : no result; $(($(date +%s) - T_START)) s in all)"
 [ "$SKIPPED" -eq 0 ] || echo "session: $SKIPPED sessions skipped: over the time budget of $BUDGET s"

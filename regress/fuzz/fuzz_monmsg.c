@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
 /* The first byte modulo DECODERS picks one; for a text, the rest of it
  * gives the buffer size, at most TEXT_SIZE_MAX. */
-#define DECODERS	7
+#define DECODERS	8
 #define TEXT_SIZE_MAX	(1 + 255 / DECODERS)
 
 static int
@@ -87,6 +87,23 @@ rekey(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
 	hs_keys_clear(&k);
 }
 
+/* MON_CTL_CHECK: an accepted claim encodes back to the bytes read, and
+ * those decode to the same claim. */
+static void
+claim(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
+{
+	static struct mon_resume_claim c, again;
+
+	if (monmsg_get_resume_claim(in, &c) != 0)
+		return;
+	if (monmsg_put_resume_claim(out, &c) != 0)
+		__builtin_trap();
+	same(out, p, len);
+	if (monmsg_get_resume_claim(out, &again) != 0 ||
+	    memcmp(&c, &again, sizeof(c)) != 0)
+		__builtin_trap();
+}
+
 /* A text read into size bytes fits with its NUL, holds no other NUL,
  * and encodes back to the bytes read. */
 static void
@@ -137,6 +154,9 @@ one(uint8_t which, const uint8_t *p, size_t len, struct buf *in,
 		break;
 	case 5:
 		rekey(p, len, in, out);
+		break;
+	case 6:
+		claim(p, len, in, out);
 		break;
 	default:
 		text(1 + which / DECODERS, p, len, in, out);

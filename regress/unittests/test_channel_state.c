@@ -578,8 +578,8 @@ test_acks(void **state)
 	chfx_pair_free(&p);
 }
 
-/* The client's STATE_ACK goes out within 20 ms and then in every record,
- * so a lost one is covered by the next. */
+/* The client's STATE_ACK goes out within CHAN_STATE_ACK_DELAY_MS and then
+ * in every record, so a lost one is covered by the next. */
 static void
 test_ack_in_every_record(void **state)
 {
@@ -591,7 +591,7 @@ test_ack_in_every_record(void **state)
 	pair_new(&p);
 	abc_acked(&p);
 	t = chan_timeout_ms(p.c, p.now);
-	assert_in_range(t, 0, 20);
+	assert_in_range(t, 0, CHAN_STATE_ACK_DELAY_MS);
 	/* That record is lost. */
 	p.now += (uint64_t)t;
 	assert_int_equal(hold(&p, TO_SERVER), 1);
@@ -603,11 +603,47 @@ test_ack_in_every_record(void **state)
 		settle(&p, 10);
 	}
 	assert_true(chan_update_acked(p.s) == 3);
-	/* The same ACK set again owes no record. */
-	assert_int_equal(chan_ack_update(p.c, 3), 0);
-	assert_true(chan_timeout_ms(p.c, p.now) > 20);
 	assert_true(sn.records >= 5);
 	assert_int_equal(sn.with[FRAME_STATE_ACK], sn.records);
+	/* The same ACK set again owes no record. */
+	settle(&p, 200);
+	t = chan_timeout_ms(p.c, p.now);
+	assert_true(t > CHAN_STATE_ACK_DELAY_MS);
+	assert_int_equal(chan_ack_update(p.c, 3), 0);
+	assert_int_equal(chan_timeout_ms(p.c, p.now), t);
+	rec_free(sn.rec);
+	chfx_pair_free(&p);
+}
+
+/* States applied in a burst, 10 ms apart, cost one STATE_ACK record,
+ * naming the newest, CHAN_STATE_ACK_DELAY_MS after the first. */
+static void
+test_acks_coalesced(void **state)
+{
+	struct sniff sn;
+	struct chfx_pair p;
+	uint64_t k, first;
+
+	(void)state;
+	pair_new(&p);
+	settle(&p, 30);
+	sniff_attach(&sn, &p, TO_SERVER);
+	first = p.now;
+	for (k = 1; k <= 4; k++) {
+		assert_int_equal(chan_send_update(p.s, k - 1, k, 0,
+		    (const uint8_t *)"abc", 3), 0);
+		settle(&p, 10);
+		expect_update(&p, k - 1, k, 0, "abc", 3);
+		assert_int_equal(chan_ack_update(p.c, k), 0);
+		if (k == 1)
+			first = p.now;
+	}
+	assert_int_equal(sn.with[FRAME_STATE_ACK], 0);
+	assert_true(chan_update_acked(p.s) == 0);
+	p.now = first + CHAN_STATE_ACK_DELAY_MS;
+	settle(&p, 5);
+	assert_int_equal(sn.with[FRAME_STATE_ACK], 1);
+	assert_true(chan_update_acked(p.s) == 4);
 	rec_free(sn.rec);
 	chfx_pair_free(&p);
 }
@@ -625,7 +661,7 @@ test_repeat_acked_again(void **state)
 	pair_new(&p);
 	cs = chan_get_stats(p.c);
 	abc_acked(&p);
-	settle(&p, 19);
+	settle(&p, CHAN_STATE_ACK_DELAY_MS - 1);
 	p.now++;
 	assert_int_equal(hold(&p, TO_SERVER), 1);	/* lost */
 	settle(&p, 200);
@@ -1258,6 +1294,7 @@ main(void)
 		cmocka_unit_test(test_newest_wins),
 		cmocka_unit_test(test_acks),
 		cmocka_unit_test(test_ack_in_every_record),
+		cmocka_unit_test(test_acks_coalesced),
 		cmocka_unit_test(test_repeat_acked_again),
 		cmocka_unit_test(test_repaint),
 		cmocka_unit_test(test_echo_ack),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "common/buf.h"
+#include "common/crypto/hash.h"
 #include "common/err.h"
 #include "common/ipc.h"
 #include "common/monmsg.h"
@@ -319,6 +320,241 @@ test_result_codes(void **state)
 	buf_free(b);
 }
 
+/* ---- MON_CTL_CHECK: a resuming connection's claim ---------------------- */
+
+static void
+sample_claim(struct mon_resume_claim *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->user, "alice");
+	strcpy(c->kdf, "hkdf-sha256");
+	c->h_len = 32;
+	memset(c->h, 0x11, c->h_len);
+	c->proof_len = 32;
+	memset(c->proof, 0x22, c->proof_len);
+	strcpy(c->addr, "192.0.2.7");
+	c->port = 50123;
+}
+
+/* c encoded (and one more byte if trailing) and decoded: the decoder's
+ * result; on success the same claim. */
+static int
+claim_trip(const struct mon_resume_claim *c, int trailing)
+{
+	struct mon_resume_claim got;
+	struct buf *b = fresh();
+	int r;
+
+	assert_int_equal(monmsg_put_resume_claim(b, c), 0);
+	if (trailing)
+		assert_int_equal(buf_put_u8(b, 0), 0);
+	r = monmsg_get_resume_claim(b, &got);
+	if (r == 0)
+		assert_memory_equal(c, &got, sizeof(*c));
+	buf_free(b);
+	return r;
+}
+
+/* The layout of MON_CTL_CHECK (common/monmsg.h), byte for byte. */
+static void
+test_claim_wire_format(void **state)
+{
+	static const uint8_t want[] = {
+		0, 0, 0, 2, 'a', 'l',		/* user */
+		0, 0, 0, 1, 'k',		/* kdf */
+		0, 0, 0, 2, 0x01, 0x02,		/* H */
+		0, 0, 0, 1, 0x03,		/* proof */
+		0, 0, 0, 3, ':', ':', '1',	/* address */
+		0, 0, 0xc3, 0x50,		/* port 50000 */
+	};
+	struct mon_resume_claim c, got;
+	struct buf *b = fresh(), *in;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	strcpy(c.user, "al");
+	strcpy(c.kdf, "k");
+	c.h[0] = 0x01;
+	c.h[1] = 0x02;
+	c.h_len = 2;
+	c.proof[0] = 0x03;
+	c.proof_len = 1;
+	strcpy(c.addr, "::1");
+	c.port = 50000;
+	assert_int_equal(monmsg_put_resume_claim(b, &c), 0);
+	assert_int_equal(buf_len(b), sizeof(want));
+	assert_memory_equal(buf_ptr(b), want, sizeof(want));
+	assert_non_null(in = buf_from(want, sizeof(want)));
+	assert_int_equal(monmsg_get_resume_claim(in, &got), 0);
+	assert_memory_equal(&c, &got, sizeof(c));
+	buf_free(in);
+	buf_free(b);
+}
+
+static void
+test_claim_round_trip(void **state)
+{
+	struct mon_resume_claim c;
+
+	(void)state;
+	sample_claim(&c);
+	assert_int_equal(claim_trip(&c, 0), 0);
+	/* Empty fields are the session's to judge, not the decoder's. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(claim_trip(&c, 0), 0);
+	/* Every field at its longest. */
+	memset(&c, 0, sizeof(c));
+	memset(c.user, 'u', sizeof(c.user) - 1);
+	memset(c.kdf, 'k', sizeof(c.kdf) - 1);
+	memset(c.addr, 'a', sizeof(c.addr) - 1);
+	c.h_len = sizeof(c.h);
+	memset(c.h, 0xff, c.h_len);
+	c.proof_len = sizeof(c.proof);
+	memset(c.proof, 0xfe, c.proof_len);
+	c.port = 0xffffffff;
+	assert_int_equal(claim_trip(&c, 0), 0);
+}
+
+/* The five strings of a claim: user, kdf, H, proof, address. */
+#define CLAIM_FIELDS	5
+static const size_t claim_max[CLAIM_FIELDS] = { HS_NAME_MAX, HS_NAME_MAX,
+    HS_H_MAX, HASH_MAX_BYTES, 63 /* sizeof(addr) - 1 */ };
+
+/* A claim of fields len[i] bytes long (printable), by hand. */
+static void
+raw_claim(struct buf *b, const size_t len[CLAIM_FIELDS])
+{
+	uint8_t fill[256];
+	size_t i;
+
+	memset(fill, 'x', sizeof(fill));
+	for (i = 0; i < CLAIM_FIELDS; i++)
+		assert_int_equal(buf_put_string(b, fill, len[i]), 0);
+	assert_int_equal(buf_put_u32(b, 22), 0);
+}
+
+/* Each field at its maximum is read; one byte more is refused. */
+static void
+test_claim_field_limits(void **state)
+{
+	struct mon_resume_claim got;
+	size_t len[CLAIM_FIELDS], i;
+	struct buf *b = fresh();
+
+	(void)state;
+	memcpy(len, claim_max, sizeof(len));
+	raw_claim(b, len);
+	assert_int_equal(monmsg_get_resume_claim(b, &got), 0);
+	assert_int_equal(strlen(got.user), HS_NAME_MAX);
+	assert_int_equal(strlen(got.kdf), HS_NAME_MAX);
+	assert_int_equal(got.h_len, HS_H_MAX);
+	assert_int_equal(got.proof_len, HASH_MAX_BYTES);
+	assert_int_equal(strlen(got.addr), 63);
+	assert_int_equal(got.port, 22);
+	for (i = 0; i < CLAIM_FIELDS; i++) {
+		memcpy(len, claim_max, sizeof(len));
+		len[i]++;
+		buf_reset(b);
+		raw_claim(b, len);
+		assert_int_equal(monmsg_get_resume_claim(b, &got),
+		    MP_ERR_TOO_LARGE);
+	}
+	buf_free(b);
+}
+
+/* What the decoder would refuse is not encoded: nothing is written. */
+static void
+test_claim_put_refused(void **state)
+{
+	struct mon_resume_claim c;
+	struct buf *b = fresh();
+
+	(void)state;
+	sample_claim(&c);
+	c.h_len = HS_H_MAX + 1;
+	assert_int_equal(monmsg_put_resume_claim(b, &c),
+	    MP_ERR_INVALID_ARGUMENT);
+	sample_claim(&c);
+	c.proof_len = HASH_MAX_BYTES + 1;
+	assert_int_equal(monmsg_put_resume_claim(b, &c),
+	    MP_ERR_INVALID_ARGUMENT);
+	sample_claim(&c);
+	memset(c.user, 'u', sizeof(c.user));	/* no NUL */
+	assert_int_equal(monmsg_put_resume_claim(b, &c),
+	    MP_ERR_INVALID_ARGUMENT);
+	sample_claim(&c);
+	memset(c.addr, 'a', sizeof(c.addr));
+	assert_int_equal(monmsg_put_resume_claim(b, &c),
+	    MP_ERR_INVALID_ARGUMENT);
+	assert_int_equal(buf_len(b), 0);
+	buf_free(b);
+}
+
+/* Every strict prefix is incomplete; one more byte is trailing. */
+static void
+test_claim_truncated_and_trailing(void **state)
+{
+	struct mon_resume_claim c, got;
+	struct buf *b = fresh(), *cut;
+	size_t n, i;
+
+	(void)state;
+	sample_claim(&c);
+	assert_int_equal(monmsg_put_resume_claim(b, &c), 0);
+	n = buf_len(b);
+	assert_int_equal(n, 4 + 5 + 4 + 11 + 4 + 32 + 4 + 32 + 4 + 9 + 4);
+	for (i = 0; i < n; i++) {
+		assert_non_null(cut = buf_from(buf_ptr(b), i));
+		assert_int_equal(monmsg_get_resume_claim(cut, &got),
+		    MP_ERR_INCOMPLETE);
+		buf_free(cut);
+	}
+	buf_free(b);
+	assert_int_equal(claim_trip(&c, 1), MP_ERR_TRAILING_DATA);
+}
+
+/* A claim of the given user and address, KDF "k", no H, no proof. */
+static void
+text_claim(struct buf *b, const char *user, size_t user_len,
+    const char *addr, size_t addr_len)
+{
+	assert_int_equal(buf_put_string(b, user, user_len), 0);
+	assert_int_equal(buf_put_cstring(b, "k"), 0);
+	assert_int_equal(buf_put_string(b, "", 0), 0);
+	assert_int_equal(buf_put_string(b, "", 0), 0);
+	assert_int_equal(buf_put_string(b, addr, addr_len), 0);
+	assert_int_equal(buf_put_u32(b, 22), 0);
+}
+
+/* A user or address as bytes: a NUL is refused as in any text, a
+ * control byte is kept as it is. */
+static void
+test_claim_text_bytes(void **state)
+{
+	static const char nul[] = "al\0ce", ctl[] = "al\x1b[2J\nce\x7f";
+	struct mon_resume_claim got;
+	struct buf *b = fresh();
+
+	(void)state;
+	text_claim(b, nul, sizeof(nul) - 1, "::1", 3);
+	assert_int_equal(monmsg_get_resume_claim(b, &got),
+	    MP_ERR_INVALID_FORMAT);
+	buf_reset(b);
+	text_claim(b, "al", 2, nul, sizeof(nul) - 1);
+	assert_int_equal(monmsg_get_resume_claim(b, &got),
+	    MP_ERR_INVALID_FORMAT);
+	buf_reset(b);
+	text_claim(b, ctl, sizeof(ctl) - 1, ctl, sizeof(ctl) - 1);
+	assert_int_equal(monmsg_get_resume_claim(b, &got), 0);
+	assert_string_equal(got.user, ctl);
+	assert_string_equal(got.addr, ctl);
+	assert_string_equal(got.kdf, "k");
+	assert_int_equal(got.h_len, 0);
+	assert_int_equal(got.proof_len, 0);
+	assert_int_equal(got.port, 22);
+	buf_free(b);
+}
+
 int
 main(void)
 {
@@ -333,6 +569,12 @@ main(void)
 		cmocka_unit_test(test_reply_round_trip),
 		cmocka_unit_test(test_reply_too_many_sessions),
 		cmocka_unit_test(test_result_codes),
+		cmocka_unit_test(test_claim_wire_format),
+		cmocka_unit_test(test_claim_round_trip),
+		cmocka_unit_test(test_claim_field_limits),
+		cmocka_unit_test(test_claim_put_refused),
+		cmocka_unit_test(test_claim_truncated_and_trailing),
+		cmocka_unit_test(test_claim_text_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

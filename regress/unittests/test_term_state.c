@@ -217,6 +217,40 @@ test_check(void **state)
 	term_state_free(&s);
 }
 
+/* Beside a valid state, rows equal to its rows are taken as checked; a
+ * changed row, the cursor and the titles are still checked. */
+static void
+test_check_beside(void **state)
+{
+	struct term_state s, valid, small;
+
+	(void)state;
+	rich_state(&valid);
+	assert_int_equal(term_state_copy(&s, &valid), 0);
+	assert_int_equal(term_state_check_beside(&s, &valid), 0);
+	s.cells[20].ch = 'z';			/* a changed, valid row */
+	assert_int_equal(term_state_check_beside(&s, &valid), 0);
+	s.cells[20].ch = 0x1b;			/* a changed, broken row */
+	assert_int_equal(term_state_check_beside(&s, &valid),
+	    MP_ERR_INVALID_FORMAT);
+	s.cells[20] = valid.cells[20];
+	s.cursor_y = s.rows;
+	assert_int_equal(term_state_check_beside(&s, &valid),
+	    MP_ERR_INVALID_FORMAT);
+	s.cursor_y = 0;
+	strcpy(s.title, "a\x07");
+	assert_int_equal(term_state_check_beside(&s, &valid),
+	    MP_ERR_INVALID_FORMAT);
+	/* Of another size: every row is checked. */
+	assert_int_equal(term_state_init(&small, 2, 1), 0);
+	small.cells[0].ch = CONT;
+	assert_int_equal(term_state_check_beside(&small, &valid),
+	    MP_ERR_INVALID_FORMAT);
+	term_state_free(&small);
+	term_state_free(&s);
+	term_state_free(&valid);
+}
+
 static void
 test_blank_bytes(void **state)
 {
@@ -455,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_copy_equal),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_check_beside),
 		cmocka_unit_test(test_blank_bytes),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_compact),

@@ -65,15 +65,20 @@ fit_cells(struct term_state *dst, const struct term_state *src)
 	    (uint16_t)(dst->rows - 1);
 }
 
+/* dst: src fitted to cols x rows. Of the same size, src itself moves to
+ * dst (left empty), which saves copying a whole screen per frame. */
 static int
-fit_state(struct term_state *dst, const struct term_state *src,
+fit_state(struct term_state *dst, struct term_state *src,
     uint16_t cols, uint16_t rows)
 {
 	struct term_cell *cells;
 	int r;
 
-	if (src->cols == cols && src->rows == rows)
-		return term_state_copy(dst, src);
+	if (src->cols == cols && src->rows == rows) {
+		*dst = *src;
+		memset(src, 0, sizeof(*src));
+		return 0;
+	}
 	if ((r = term_state_init(dst, cols, rows)) != 0)
 		return r;
 	cells = dst->cells;
@@ -143,7 +148,7 @@ push_lines(struct render *r, struct client_screen *cs, struct buf *out)
 
 int
 render_frame(struct render *r, struct client_screen *cs,
-    const struct term_state *screen, uint16_t cols, uint16_t rows,
+    struct term_state *screen, uint16_t cols, uint16_t rows,
     struct buf *out)
 {
 	struct term_state target;

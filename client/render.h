@@ -26,9 +26,11 @@ void render_set_status(struct render *r, const char *text);
  * its primary screen is shown), then the diff from what the terminal
  * shows to screen (the server's screen with predictions; cut or padded
  * to the window) with the status bar over its top row. 0 or an mp_err.
+ * The caller still frees screen, which may have been emptied (its cells
+ * kept as what the terminal shows).
  */
 int render_frame(struct render *r, struct client_screen *cs,
-    const struct term_state *screen, uint16_t cols, uint16_t rows,
+    struct term_state *screen, uint16_t cols, uint16_t rows,
     struct buf *out);
 /* Bytes that leave the terminal sane when mp ends: modes the session
  * turned on are turned off, the cursor shown, on a fresh line below

@@ -219,20 +219,49 @@ has_nul(const char *s, size_t size)
 	return memchr(s, '\0', size) != NULL;
 }
 
+/* The fields a claim and a request start with: user, KDF, id (H) and
+ * proof, each checked against its field's size before anything is
+ * written. */
+static int
+put_resume_head(struct buf *b, const char user[static HS_NAME_MAX + 1],
+    const char kdf[static HS_NAME_MAX + 1], const uint8_t *id, size_t id_len,
+    const uint8_t *proof, size_t proof_len)
+{
+	int r;
+
+	if (!has_nul(user, HS_NAME_MAX + 1) || !has_nul(kdf, HS_NAME_MAX + 1) ||
+	    id_len > HS_H_MAX || proof_len > HASH_MAX_BYTES)
+		return MP_ERR_INVALID_ARGUMENT;
+	if ((r = buf_put_cstring(b, user)) != 0 ||
+	    (r = buf_put_cstring(b, kdf)) != 0 ||
+	    (r = buf_put_string(b, id, id_len)) != 0)
+		return r;
+	return buf_put_string(b, proof, proof_len);
+}
+
+static int
+get_resume_head(struct buf *b, char user[static HS_NAME_MAX + 1],
+    char kdf[static HS_NAME_MAX + 1], uint8_t id[static HS_H_MAX],
+    size_t *id_len, uint8_t proof[static HASH_MAX_BYTES], size_t *proof_len)
+{
+	int r;
+
+	if ((r = monmsg_get_text(b, user, HS_NAME_MAX + 1)) != 0 ||
+	    (r = monmsg_get_text(b, kdf, HS_NAME_MAX + 1)) != 0 ||
+	    (r = get_bytes(b, id, HS_H_MAX, id_len)) != 0)
+		return r;
+	return get_bytes(b, proof, HASH_MAX_BYTES, proof_len);
+}
+
 int
 monmsg_put_resume_claim(struct buf *b, const struct mon_resume_claim *c)
 {
 	int r;
 
-	if (!has_nul(c->user, sizeof(c->user)) ||
-	    !has_nul(c->kdf, sizeof(c->kdf)) ||
-	    !has_nul(c->addr, sizeof(c->addr)) ||
-	    c->h_len > sizeof(c->h) || c->proof_len > sizeof(c->proof))
+	if (!has_nul(c->addr, sizeof(c->addr)))
 		return MP_ERR_INVALID_ARGUMENT;
-	if ((r = buf_put_cstring(b, c->user)) != 0 ||
-	    (r = buf_put_cstring(b, c->kdf)) != 0 ||
-	    (r = buf_put_string(b, c->h, c->h_len)) != 0 ||
-	    (r = buf_put_string(b, c->proof, c->proof_len)) != 0 ||
+	if ((r = put_resume_head(b, c->user, c->kdf, c->h, c->h_len,
+	    c->proof, c->proof_len)) != 0 ||
 	    (r = buf_put_cstring(b, c->addr)) != 0)
 		return r;
 	return buf_put_u32(b, c->port);
@@ -244,13 +273,29 @@ monmsg_get_resume_claim(struct buf *b, struct mon_resume_claim *c)
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	if ((r = monmsg_get_text(b, c->user, sizeof(c->user))) != 0 ||
-	    (r = monmsg_get_text(b, c->kdf, sizeof(c->kdf))) != 0 ||
-	    (r = get_bytes(b, c->h, sizeof(c->h), &c->h_len)) != 0 ||
-	    (r = get_bytes(b, c->proof, sizeof(c->proof),
-	    &c->proof_len)) != 0 ||
+	if ((r = get_resume_head(b, c->user, c->kdf, c->h, &c->h_len,
+	    c->proof, &c->proof_len)) != 0 ||
 	    (r = monmsg_get_text(b, c->addr, sizeof(c->addr))) != 0 ||
 	    (r = buf_get_u32(b, &c->port)) != 0)
+		return r;
+	return buf_expect_end(b);
+}
+
+int
+monmsg_put_resume_request(struct buf *b, const struct mon_resume_request *q)
+{
+	return put_resume_head(b, q->user, q->kdf, q->id, q->id_len, q->proof,
+	    q->proof_len);
+}
+
+int
+monmsg_get_resume_request(struct buf *b, struct mon_resume_request *q)
+{
+	int r;
+
+	memset(q, 0, sizeof(*q));
+	if ((r = get_resume_head(b, q->user, q->kdf, q->id, &q->id_len,
+	    q->proof, &q->proof_len)) != 0)
 		return r;
 	return buf_expect_end(b);
 }

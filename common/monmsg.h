@@ -115,6 +115,22 @@ int monmsg_put_resume_claim(struct buf *b, const struct mon_resume_claim *c);
 /* Checks every length; a NUL in a text is refused, other bytes kept. */
 int monmsg_get_resume_claim(struct buf *b, struct mon_resume_claim *c);
 
+/* MON_RESUME: the net child asks its monitor to check a resume proof
+ * (the authenticated user, the connection's KDF, the session id to
+ * resume and the proof). */
+struct mon_resume_request {
+	char user[HS_NAME_MAX + 1], kdf[HS_NAME_MAX + 1];
+	uint8_t id[HS_H_MAX], proof[HASH_MAX_BYTES];
+	size_t id_len, proof_len;
+};
+
+/* As for a claim: a field too long is refused before anything is
+ * written; the decoder checks every length and refuses a NUL in a text
+ * and trailing bytes. */
+int monmsg_put_resume_request(struct buf *b,
+    const struct mon_resume_request *q);
+int monmsg_get_resume_request(struct buf *b, struct mon_resume_request *q);
+
 /* A request answer: ok, reason, message, then for a session the port
  * and mode, for a list the sessions. */
 int monmsg_put_reply(struct buf *b, const struct hs_reply *r);

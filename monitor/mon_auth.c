@@ -350,24 +350,22 @@ mon_verify(struct mon_conn *mc, struct buf *req, struct buf *ans)
 	return monmsg_put_result(ans, result);
 }
 
+/* MON_RESUME's user holds any name the monitor logs in, no longer. */
+_Static_assert(sizeof(((struct mon_resume_request *)0)->user) ==
+    sizeof(((struct mon_conn *)0)->user.name), "user name sizes");
+
 /* A resume proof (PROTOCOL.md 2.8.3): the session's own monitor checks
  * it against its secret and this connection's H. */
 int
 mon_resume(struct mon_conn *mc, struct buf *req, struct buf *ans)
 {
-	char user[sizeof(mc->user.name)], kdf[HS_NAME_MAX + 1];
-	const uint8_t *id, *proof;
-	size_t id_len, proof_len;
+	struct mon_resume_request q;
 	int r;
 
-	if ((r = monmsg_get_text(req, user, sizeof(user))) != 0 ||
-	    (r = monmsg_get_text(req, kdf, sizeof(kdf))) != 0 ||
-	    (r = buf_get_string_direct(req, &id, &id_len, HS_H_MAX)) != 0 ||
-	    (r = buf_get_string_direct(req, &proof, &proof_len,
-	    HASH_MAX_BYTES)) != 0 || (r = buf_expect_end(req)) != 0)
+	if ((r = monmsg_get_resume_request(req, &q)) != 0)
 		return r;
-	if (strcmp(user, mc->user.name) != 0)
+	if (strcmp(q.user, mc->user.name) != 0)
 		return MP_ERR_INVALID_ARGUMENT;
-	r = resume_check(mc, kdf, id, id_len, proof, proof_len);
+	r = resume_check(mc, q.kdf, q.id, q.id_len, q.proof, q.proof_len);
 	return monmsg_put_result(ans, r);
 }

@@ -14,6 +14,7 @@
 #include "common/monmsg.h"
 #include "common/proto/handshake.h"
 #include "common/proto/msg.h"
+#include "common/secmem.h"
 #include "privsep/net.h"
 
 #define SOFTWARE	"moshpit_0.1.0"
@@ -124,14 +125,24 @@ static int
 op_verify_resume(void *arg, const char *user, const char *kdf,
     const uint8_t *id, size_t id_len, const uint8_t *proof, size_t proof_len)
 {
+	struct mon_resume_request q;
 	struct buf *req = request_buf();
 
 	(void)arg;
-	if (buf_put_cstring(req, user) != 0 ||
-	    buf_put_cstring(req, kdf) != 0 ||
-	    buf_put_string(req, id, id_len) != 0 ||
-	    buf_put_string(req, proof, proof_len) != 0)
+	/* The handshake keeps each within its bound. */
+	memset(&q, 0, sizeof(q));
+	if (strlen(user) >= sizeof(q.user) || strlen(kdf) >= sizeof(q.kdf) ||
+	    id_len > sizeof(q.id) || proof_len > sizeof(q.proof))
+		fatal("resume request too long for the monitor");
+	memcpy(q.user, user, strlen(user));
+	memcpy(q.kdf, kdf, strlen(kdf));
+	memcpy(q.id, id, id_len);
+	q.id_len = id_len;
+	memcpy(q.proof, proof, proof_len);
+	q.proof_len = proof_len;
+	if (monmsg_put_resume_request(req, &q) != 0)
 		fatal("out of memory");
+	mp_zero(&q, sizeof(q));
 	return result_call(MON_RESUME, req);
 }
 

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
 /* The first byte modulo DECODERS picks one; for a text, the rest of it
  * gives the buffer size, at most TEXT_SIZE_MAX. */
-#define DECODERS	8
+#define DECODERS	9
 #define TEXT_SIZE_MAX	(1 + 255 / DECODERS)
 
 static int
@@ -87,20 +87,61 @@ rekey(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
 	hs_keys_clear(&k);
 }
 
-/* MON_CTL_CHECK: an accepted claim encodes back to the bytes read, and
- * those decode to the same claim. */
-static void
-claim(const uint8_t *p, size_t len, struct buf *in, struct buf *out)
-{
-	static struct mon_resume_claim c, again;
+/* The codec of a resume message (MON_CTL_CHECK's claim or MON_RESUME's
+ * request), for the checks both get. */
+struct resume_codec {
+	int (*get)(struct buf *, void *);
+	int (*put)(struct buf *, const void *);
+	size_t size;
+};
 
-	if (monmsg_get_resume_claim(in, &c) != 0)
+static int
+get_claim(struct buf *b, void *c)
+{
+	return monmsg_get_resume_claim(b, c);
+}
+
+static int
+put_claim(struct buf *b, const void *c)
+{
+	return monmsg_put_resume_claim(b, c);
+}
+
+static int
+get_request(struct buf *b, void *q)
+{
+	return monmsg_get_resume_request(b, q);
+}
+
+static int
+put_request(struct buf *b, const void *q)
+{
+	return monmsg_put_resume_request(b, q);
+}
+
+static const struct resume_codec claim_codec = {
+	get_claim, put_claim, sizeof(struct mon_resume_claim),
+}, request_codec = {
+	get_request, put_request, sizeof(struct mon_resume_request),
+};
+
+/* An accepted message encodes back to the bytes read, and those decode
+ * to the same message. */
+static void
+resume(const struct resume_codec *m, const uint8_t *p, size_t len,
+    struct buf *in, struct buf *out)
+{
+	static union {
+		struct mon_resume_claim c;
+		struct mon_resume_request q;
+	} x, again;
+
+	if (m->get(in, &x) != 0)
 		return;
-	if (monmsg_put_resume_claim(out, &c) != 0)
+	if (m->put(out, &x) != 0)
 		__builtin_trap();
 	same(out, p, len);
-	if (monmsg_get_resume_claim(out, &again) != 0 ||
-	    memcmp(&c, &again, sizeof(c)) != 0)
+	if (m->get(out, &again) != 0 || memcmp(&x, &again, m->size) != 0)
 		__builtin_trap();
 }
 
@@ -156,7 +197,10 @@ one(uint8_t which, const uint8_t *p, size_t len, struct buf *in,
 		rekey(p, len, in, out);
 		break;
 	case 6:
-		claim(p, len, in, out);
+		resume(&claim_codec, p, len, in, out);
+		break;
+	case 7:
+		resume(&request_codec, p, len, in, out);
 		break;
 	default:
 		text(1 + which / DECODERS, p, len, in, out);

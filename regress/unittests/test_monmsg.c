@@ -320,7 +320,150 @@ test_result_codes(void **state)
 	buf_free(b);
 }
 
-/* ---- MON_CTL_CHECK: a resuming connection's claim ---------------------- */
+/* ---- MON_CTL_CHECK and MON_RESUME: the resume messages ----------------- */
+
+/* A resume message's codec, so that one check serves the claim
+ * (MON_CTL_CHECK) and the request (MON_RESUME). */
+struct resume_codec {
+	int (*put)(struct buf *, const void *);
+	int (*get)(struct buf *, void *);
+	size_t size;		/* of the struct */
+	size_t fields;		/* strings before the port, if any */
+	const size_t *max;	/* each string's longest */
+	int port;		/* a uint32 port ends it */
+};
+
+union resume_msg {
+	struct mon_resume_claim c;
+	struct mon_resume_request q;
+};
+
+static int
+put_claim(struct buf *b, const void *c)
+{
+	return monmsg_put_resume_claim(b, c);
+}
+
+static int
+get_claim(struct buf *b, void *c)
+{
+	return monmsg_get_resume_claim(b, c);
+}
+
+static int
+put_request(struct buf *b, const void *q)
+{
+	return monmsg_put_resume_request(b, q);
+}
+
+static int
+get_request(struct buf *b, void *q)
+{
+	return monmsg_get_resume_request(b, q);
+}
+
+/* user, kdf, H or id, proof, and the claim's address. */
+static const size_t resume_max[5] = { HS_NAME_MAX, HS_NAME_MAX, HS_H_MAX,
+    HASH_MAX_BYTES, 63 /* sizeof(addr) - 1 */ };
+static const struct resume_codec claim_codec = {
+	put_claim, get_claim, sizeof(struct mon_resume_claim), 5, resume_max, 1,
+}, request_codec = {
+	put_request, get_request, sizeof(struct mon_resume_request), 4,
+	resume_max, 0,
+};
+
+/* msg encoded (and one more byte if trailing) and decoded: the
+ * decoder's result; on success the same message. */
+static int
+trip(const struct resume_codec *m, const void *msg, int trailing)
+{
+	union resume_msg got;
+	struct buf *b = fresh();
+	int r;
+
+	assert_int_equal(m->put(b, msg), 0);
+	if (trailing)
+		assert_int_equal(buf_put_u8(b, 0), 0);
+	r = m->get(b, &got);
+	if (r == 0)
+		assert_memory_equal(msg, &got, m->size);
+	buf_free(b);
+	return r;
+}
+
+/* msg encodes to want, byte for byte, and want decodes to msg. */
+static void
+wire_format(const struct resume_codec *m, const void *msg,
+    const uint8_t *want, size_t len)
+{
+	union resume_msg got;
+	struct buf *b = fresh(), *in;
+
+	assert_int_equal(m->put(b, msg), 0);
+	assert_int_equal(buf_len(b), len);
+	assert_memory_equal(buf_ptr(b), want, len);
+	assert_non_null(in = buf_from(want, len));
+	assert_int_equal(m->get(in, &got), 0);
+	assert_memory_equal(msg, &got, m->size);
+	buf_free(in);
+	buf_free(b);
+}
+
+/* msg's encoding is len bytes; every strict prefix of it is incomplete,
+ * and one more byte is trailing. */
+static void
+truncated_and_trailing(const struct resume_codec *m, const void *msg,
+    size_t len)
+{
+	union resume_msg got;
+	struct buf *b = fresh(), *cut;
+	size_t i;
+
+	assert_int_equal(m->put(b, msg), 0);
+	assert_int_equal(buf_len(b), len);
+	for (i = 0; i < len; i++) {
+		assert_non_null(cut = buf_from(buf_ptr(b), i));
+		assert_int_equal(m->get(cut, &got), MP_ERR_INCOMPLETE);
+		buf_free(cut);
+	}
+	buf_free(b);
+	assert_int_equal(trip(m, msg, 1), MP_ERR_TRAILING_DATA);
+}
+
+/* A message of strings len[i] bytes long (printable) and port 22, by
+ * hand. */
+static void
+raw_message(const struct resume_codec *m, struct buf *b, const size_t *len)
+{
+	uint8_t fill[256];
+	size_t i;
+
+	buf_reset(b);
+	memset(fill, 'x', sizeof(fill));
+	for (i = 0; i < m->fields; i++)
+		assert_int_equal(buf_put_string(b, fill, len[i]), 0);
+	if (m->port)
+		assert_int_equal(buf_put_u32(b, 22), 0);
+}
+
+/* Each string one byte longer than its longest is refused; all at their
+ * longest are read into got. */
+static void
+field_limits(const struct resume_codec *m, void *got)
+{
+	size_t len[5], i;
+	struct buf *b = fresh();
+
+	for (i = 0; i < m->fields; i++) {
+		memcpy(len, m->max, m->fields * sizeof(len[0]));
+		len[i]++;
+		raw_message(m, b, len);
+		assert_int_equal(m->get(b, got), MP_ERR_TOO_LARGE);
+	}
+	raw_message(m, b, m->max);
+	assert_int_equal(m->get(b, got), 0);
+	buf_free(b);
+}
 
 static void
 sample_claim(struct mon_resume_claim *c)
@@ -336,25 +479,6 @@ sample_claim(struct mon_resume_claim *c)
 	c->port = 50123;
 }
 
-/* c encoded (and one more byte if trailing) and decoded: the decoder's
- * result; on success the same claim. */
-static int
-claim_trip(const struct mon_resume_claim *c, int trailing)
-{
-	struct mon_resume_claim got;
-	struct buf *b = fresh();
-	int r;
-
-	assert_int_equal(monmsg_put_resume_claim(b, c), 0);
-	if (trailing)
-		assert_int_equal(buf_put_u8(b, 0), 0);
-	r = monmsg_get_resume_claim(b, &got);
-	if (r == 0)
-		assert_memory_equal(c, &got, sizeof(*c));
-	buf_free(b);
-	return r;
-}
-
 /* The layout of MON_CTL_CHECK (common/monmsg.h), byte for byte. */
 static void
 test_claim_wire_format(void **state)
@@ -367,8 +491,7 @@ test_claim_wire_format(void **state)
 		0, 0, 0, 3, ':', ':', '1',	/* address */
 		0, 0, 0xc3, 0x50,		/* port 50000 */
 	};
-	struct mon_resume_claim c, got;
-	struct buf *b = fresh(), *in;
+	struct mon_resume_claim c;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -381,14 +504,7 @@ test_claim_wire_format(void **state)
 	c.proof_len = 1;
 	strcpy(c.addr, "::1");
 	c.port = 50000;
-	assert_int_equal(monmsg_put_resume_claim(b, &c), 0);
-	assert_int_equal(buf_len(b), sizeof(want));
-	assert_memory_equal(buf_ptr(b), want, sizeof(want));
-	assert_non_null(in = buf_from(want, sizeof(want)));
-	assert_int_equal(monmsg_get_resume_claim(in, &got), 0);
-	assert_memory_equal(&c, &got, sizeof(c));
-	buf_free(in);
-	buf_free(b);
+	wire_format(&claim_codec, &c, want, sizeof(want));
 }
 
 static void
@@ -398,10 +514,10 @@ test_claim_round_trip(void **state)
 
 	(void)state;
 	sample_claim(&c);
-	assert_int_equal(claim_trip(&c, 0), 0);
+	assert_int_equal(trip(&claim_codec, &c, 0), 0);
 	/* Empty fields are the session's to judge, not the decoder's. */
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(claim_trip(&c, 0), 0);
+	assert_int_equal(trip(&claim_codec, &c, 0), 0);
 	/* Every field at its longest. */
 	memset(&c, 0, sizeof(c));
 	memset(c.user, 'u', sizeof(c.user) - 1);
@@ -412,54 +528,7 @@ test_claim_round_trip(void **state)
 	c.proof_len = sizeof(c.proof);
 	memset(c.proof, 0xfe, c.proof_len);
 	c.port = 0xffffffff;
-	assert_int_equal(claim_trip(&c, 0), 0);
-}
-
-/* The five strings of a claim: user, kdf, H, proof, address. */
-#define CLAIM_FIELDS	5
-static const size_t claim_max[CLAIM_FIELDS] = { HS_NAME_MAX, HS_NAME_MAX,
-    HS_H_MAX, HASH_MAX_BYTES, 63 /* sizeof(addr) - 1 */ };
-
-/* A claim of fields len[i] bytes long (printable), by hand. */
-static void
-raw_claim(struct buf *b, const size_t len[CLAIM_FIELDS])
-{
-	uint8_t fill[256];
-	size_t i;
-
-	memset(fill, 'x', sizeof(fill));
-	for (i = 0; i < CLAIM_FIELDS; i++)
-		assert_int_equal(buf_put_string(b, fill, len[i]), 0);
-	assert_int_equal(buf_put_u32(b, 22), 0);
-}
-
-/* Each field at its maximum is read; one byte more is refused. */
-static void
-test_claim_field_limits(void **state)
-{
-	struct mon_resume_claim got;
-	size_t len[CLAIM_FIELDS], i;
-	struct buf *b = fresh();
-
-	(void)state;
-	memcpy(len, claim_max, sizeof(len));
-	raw_claim(b, len);
-	assert_int_equal(monmsg_get_resume_claim(b, &got), 0);
-	assert_int_equal(strlen(got.user), HS_NAME_MAX);
-	assert_int_equal(strlen(got.kdf), HS_NAME_MAX);
-	assert_int_equal(got.h_len, HS_H_MAX);
-	assert_int_equal(got.proof_len, HASH_MAX_BYTES);
-	assert_int_equal(strlen(got.addr), 63);
-	assert_int_equal(got.port, 22);
-	for (i = 0; i < CLAIM_FIELDS; i++) {
-		memcpy(len, claim_max, sizeof(len));
-		len[i]++;
-		buf_reset(b);
-		raw_claim(b, len);
-		assert_int_equal(monmsg_get_resume_claim(b, &got),
-		    MP_ERR_TOO_LARGE);
-	}
-	buf_free(b);
+	assert_int_equal(trip(&claim_codec, &c, 0), 0);
 }
 
 /* What the decoder would refuse is not encoded: nothing is written. */
@@ -488,29 +557,6 @@ test_claim_put_refused(void **state)
 	    MP_ERR_INVALID_ARGUMENT);
 	assert_int_equal(buf_len(b), 0);
 	buf_free(b);
-}
-
-/* Every strict prefix is incomplete; one more byte is trailing. */
-static void
-test_claim_truncated_and_trailing(void **state)
-{
-	struct mon_resume_claim c, got;
-	struct buf *b = fresh(), *cut;
-	size_t n, i;
-
-	(void)state;
-	sample_claim(&c);
-	assert_int_equal(monmsg_put_resume_claim(b, &c), 0);
-	n = buf_len(b);
-	assert_int_equal(n, 4 + 5 + 4 + 11 + 4 + 32 + 4 + 32 + 4 + 9 + 4);
-	for (i = 0; i < n; i++) {
-		assert_non_null(cut = buf_from(buf_ptr(b), i));
-		assert_int_equal(monmsg_get_resume_claim(cut, &got),
-		    MP_ERR_INCOMPLETE);
-		buf_free(cut);
-	}
-	buf_free(b);
-	assert_int_equal(claim_trip(&c, 1), MP_ERR_TRAILING_DATA);
 }
 
 /* A claim of the given user and address, KDF "k", no H, no proof. */
@@ -555,6 +601,166 @@ test_claim_text_bytes(void **state)
 	buf_free(b);
 }
 
+/* ---- MON_RESUME: the net child's resume request ------------------------ */
+
+static void
+sample_request(struct mon_resume_request *q)
+{
+	memset(q, 0, sizeof(*q));
+	strcpy(q->user, "alice");
+	strcpy(q->kdf, "hkdf-sha384");
+	q->id_len = 48;
+	memset(q->id, 0x33, q->id_len);
+	q->proof_len = 48;
+	memset(q->proof, 0x44, q->proof_len);
+}
+
+/* The layout of MON_RESUME (common/monmsg.h), byte for byte, as
+ * privsep/preauth.c sent it before it had a codec. */
+static void
+test_request_wire_format(void **state)
+{
+	static const uint8_t want[] = {
+		0, 0, 0, 3, 'b', 'o', 'b',	/* user */
+		0, 0, 0, 2, 'k', 'd',		/* kdf */
+		0, 0, 0, 3, 0xa1, 0xa2, 0xa3,	/* session id */
+		0, 0, 0, 2, 0xb1, 0x00,		/* proof */
+	};
+	struct mon_resume_request q;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	strcpy(q.user, "bob");
+	strcpy(q.kdf, "kd");
+	memcpy(q.id, "\xa1\xa2\xa3", 3);
+	q.id_len = 3;
+	q.proof[0] = 0xb1;
+	q.proof_len = 2;
+	wire_format(&request_codec, &q, want, sizeof(want));
+}
+
+/* A sample, an empty request (the monitor's to judge, not the
+ * decoder's) and every field at its longest. */
+static void
+test_request_round_trip(void **state)
+{
+	struct mon_resume_request q[3];
+
+	(void)state;
+	sample_request(&q[0]);
+	memset(&q[1], 0, sizeof(q[1]));
+	memset(&q[2], 0, sizeof(q[2]));
+	memset(q[2].user, 'u', HS_NAME_MAX);
+	memset(q[2].kdf, 'k', HS_NAME_MAX);
+	q[2].id_len = HS_H_MAX;
+	memset(q[2].id, 0xff, HS_H_MAX);
+	q[2].proof_len = HASH_MAX_BYTES;
+	memset(q[2].proof, 0xfe, HASH_MAX_BYTES);
+	assert_int_equal(trip(&request_codec, &q[0], 0), 0);
+	assert_int_equal(trip(&request_codec, &q[1], 0), 0);
+	assert_int_equal(trip(&request_codec, &q[2], 0), 0);
+}
+
+/* What the monitor would refuse is not encoded: nothing is written. */
+static void
+test_request_put_refused(void **state)
+{
+	struct mon_resume_request q;
+	struct buf *b = fresh();
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		sample_request(&q);
+		if (i == 0)
+			q.id_len = HS_H_MAX + 1;
+		else if (i == 1)
+			q.proof_len = HASH_MAX_BYTES + 1;
+		else if (i == 2)
+			memset(q.user, 'u', sizeof(q.user));	/* no NUL */
+		else
+			memset(q.kdf, 'k', sizeof(q.kdf));
+		assert_int_equal(monmsg_put_resume_request(b, &q),
+		    MP_ERR_INVALID_ARGUMENT);
+	}
+	assert_int_equal(buf_len(b), 0);
+	buf_free(b);
+}
+
+/* A NUL in the user or the KDF is refused as in any text; a control
+ * byte is kept as it is (the monitor compares the user with its own). */
+static void
+test_request_text_bytes(void **state)
+{
+	static const char nul[] = "al\0ce", ctl[] = "al\x1b[2J\nce\x7f";
+	const char *text[2][2] = { { nul, "k" }, { "al", nul } };
+	size_t len[2][2] = { { sizeof(nul) - 1, 1 }, { 2, sizeof(nul) - 1 } };
+	struct mon_resume_request got;
+	struct buf *b = fresh();
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		buf_reset(b);
+		assert_int_equal(buf_put_string(b, text[i][0], len[i][0]), 0);
+		assert_int_equal(buf_put_string(b, text[i][1], len[i][1]), 0);
+		assert_int_equal(buf_put_string(b, "\x01", 1), 0);
+		assert_int_equal(buf_put_string(b, "", 0), 0);
+		assert_int_equal(monmsg_get_resume_request(b, &got),
+		    MP_ERR_INVALID_FORMAT);
+	}
+	buf_reset(b);
+	assert_int_equal(buf_put_cstring(b, ctl), 0);
+	assert_int_equal(buf_put_cstring(b, ctl), 0);
+	assert_int_equal(buf_put_string(b, "", 0), 0);
+	assert_int_equal(buf_put_string(b, "\x02", 1), 0);
+	assert_int_equal(monmsg_get_resume_request(b, &got), 0);
+	assert_string_equal(got.user, ctl);
+	assert_string_equal(got.kdf, ctl);
+	assert_int_equal(got.id_len, 0);
+	assert_int_equal(got.proof_len, 1);
+	assert_int_equal(got.proof[0], 0x02);
+	buf_free(b);
+}
+
+/* ---- Both resume messages ---------------------------------------------- */
+
+/* Each field at its maximum is read; one byte more is refused. */
+static void
+test_resume_field_limits(void **state)
+{
+	union resume_msg got;
+
+	(void)state;
+	field_limits(&claim_codec, &got.c);
+	assert_int_equal(strlen(got.c.user), HS_NAME_MAX);
+	assert_int_equal(strlen(got.c.kdf), HS_NAME_MAX);
+	assert_int_equal(got.c.h_len, HS_H_MAX);
+	assert_int_equal(got.c.proof_len, HASH_MAX_BYTES);
+	assert_int_equal(strlen(got.c.addr), 63);
+	assert_int_equal(got.c.port, 22);
+	field_limits(&request_codec, &got.q);
+	assert_int_equal(strlen(got.q.user), HS_NAME_MAX);
+	assert_int_equal(strlen(got.q.kdf), HS_NAME_MAX);
+	assert_int_equal(got.q.id_len, HS_H_MAX);
+	assert_int_equal(got.q.proof_len, HASH_MAX_BYTES);
+}
+
+/* Every strict prefix is incomplete; one more byte is trailing. */
+static void
+test_resume_truncated_and_trailing(void **state)
+{
+	union resume_msg x;
+
+	(void)state;
+	sample_claim(&x.c);
+	truncated_and_trailing(&claim_codec, &x.c,
+	    4 + 5 + 4 + 11 + 4 + 32 + 4 + 32 + 4 + 9 + 4);
+	sample_request(&x.q);
+	truncated_and_trailing(&request_codec, &x.q,
+	    4 + 5 + 4 + 11 + 4 + 48 + 4 + 48);
+}
+
 int
 main(void)
 {
@@ -571,10 +777,14 @@ main(void)
 		cmocka_unit_test(test_result_codes),
 		cmocka_unit_test(test_claim_wire_format),
 		cmocka_unit_test(test_claim_round_trip),
-		cmocka_unit_test(test_claim_field_limits),
 		cmocka_unit_test(test_claim_put_refused),
-		cmocka_unit_test(test_claim_truncated_and_trailing),
 		cmocka_unit_test(test_claim_text_bytes),
+		cmocka_unit_test(test_request_wire_format),
+		cmocka_unit_test(test_request_round_trip),
+		cmocka_unit_test(test_request_put_refused),
+		cmocka_unit_test(test_request_text_bytes),
+		cmocka_unit_test(test_resume_field_limits),
+		cmocka_unit_test(test_resume_truncated_and_trailing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
